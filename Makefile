@@ -1,0 +1,57 @@
+# Every target a newcomer needs; README.md names them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres lint format migrate import clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+import: migrate
+	$(BIN)/python manage.py import_synopses
+
+run: import
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "==> test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Runs the suite again on PostgreSQL when it answers; says so loudly when it does not.
+# REQUIRE_POSTGRES=1 (set by .ci/run) turns a missing server into a failure.
+test-postgres: install
+	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+		echo "==> test suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	else \
+		echo ""; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!! PostgreSQL is NOT reachable at $(TEST_DATABASE_URL)"; \
+		echo "!! The PostgreSQL run of the suite was SKIPPED."; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		if [ -n "$$REQUIRE_POSTGRES" ]; then exit 1; fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3

@@ -1,0 +1,303 @@
+"""The catalogue: franchises, films, their titles and matching knowledge, and synopses."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .languages import native_name
+from .text import fold, script_of, title_key
+
+
+class Franchise(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("franchise")
+        verbose_name_plural = _("franchises")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("films:franchise-detail", kwargs={"slug": self.slug})
+
+
+class FilmKind(models.TextChoices):
+    RELEASED = "released", _("Released film")
+    UNOFFICIAL = "unofficial", _("Unofficial work")
+
+
+class Film(models.Model):
+    title = models.CharField(_("original title"), max_length=300)
+    title_key = models.CharField(_("title key"), max_length=300, editable=False, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=FilmKind.choices, default=FilmKind.RELEASED
+    )
+    original_language = models.CharField(_("original language"), max_length=35, default="en")
+    franchise = models.ForeignKey(
+        Franchise,
+        verbose_name=_("franchise"),
+        on_delete=models.PROTECT,
+        related_name="films",
+        null=True,
+        blank=True,
+    )
+    franchise_position = models.PositiveSmallIntegerField(
+        _("position in franchise"),
+        null=True,
+        blank=True,
+        help_text=_("Place in the franchise's story order, starting at 1."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title", "year"]
+        verbose_name = _("film")
+        verbose_name_plural = _("films")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["franchise", "franchise_position"], name="film_unique_franchise_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1870, year__lte=2100), name="film_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(franchise__isnull=False) | Q(franchise_position__isnull=True),
+                name="film_position_needs_franchise",
+            ),
+            models.CheckConstraint(
+                condition=Q(franchise_position__isnull=True) | Q(franchise_position__gte=1),
+                name="film_position_from_one",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=FilmKind.values), name="film_kind_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["year"], name="film_year_idx"),
+            models.Index(
+                fields=["franchise", "franchise_position"], name="film_franchise_order_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.title_key = title_key(self.title)
+        if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "title_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("films:film-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_unofficial(self) -> bool:
+        return self.kind == FilmKind.UNOFFICIAL
+
+
+class TitleKind(models.TextChoices):
+    LOCALIZED = "localized", _("Localized release title")
+    ALIAS = "alias", _("Alias")
+
+
+class FilmTitle(models.Model):
+    """A film's name in one language and script: a localized release title or an alias."""
+
+    film = models.ForeignKey(
+        Film, verbose_name=_("film"), on_delete=models.CASCADE, related_name="titles"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    title_key = models.CharField(_("title key"), max_length=300, editable=False, db_index=True)
+    language = models.CharField(_("language"), max_length=35, help_text=_("BCP 47 tag, e.g. th"))
+    script = models.CharField(
+        _("script"), max_length=4, blank=True, help_text=_("ISO 15924 code; derived when blank.")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TitleKind.choices, default=TitleKind.LOCALIZED
+    )
+
+    class Meta:
+        ordering = ["film", "language", "title"]
+        verbose_name = _("title")
+        verbose_name_plural = _("titles and aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "language", "title"], name="filmtitle_unique_per_language"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="filmtitle_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"
+
+    def save(self, *args, **kwargs) -> None:
+        self.title_key = title_key(self.title)
+        if not self.script:
+            self.script = script_of(self.title)
+        super().save(*args, **kwargs)
+
+
+class KnowledgeKind(models.TextChoices):
+    CHARACTER = "character", _("Character")
+    ACTOR = "actor", _("Actor")
+    CREW = "crew", _("Crew")
+    PLACE = "place", _("Place or event")
+    TERM = "term", _("Distinctive term (word stem)")
+
+
+class FilmKnowledge(models.Model):
+    """A name or term that points to a film when a synopsis mentions it."""
+
+    film = models.ForeignKey(
+        Film, verbose_name=_("film"), on_delete=models.CASCADE, related_name="knowledge"
+    )
+    text = models.CharField(_("text"), max_length=200)
+    key = models.CharField(_("match key"), max_length=200, editable=False, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=KnowledgeKind.choices)
+    language = models.CharField(
+        _("language"),
+        max_length=35,
+        blank=True,
+        help_text=_("BCP 47 tag when the name is written for one language (a Thai spelling)."),
+    )
+
+    class Meta:
+        ordering = ["film", "kind", "text"]
+        verbose_name = _("matching knowledge")
+        verbose_name_plural = _("matching knowledge")
+        constraints = [
+            models.UniqueConstraint(fields=["film", "key", "kind"], name="filmknowledge_unique"),
+            models.CheckConstraint(condition=~Q(key=""), name="filmknowledge_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.get_kind_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = fold(self.text)
+        super().save(*args, **kwargs)
+
+
+class ReviewStatus(models.TextChoices):
+    AUTO = "auto", _("Matched automatically")
+    PENDING = "pending", _("Waiting for review")
+    REVIEWED = "reviewed", _("Reviewed by an editor")
+
+
+class SynopsisQuerySet(models.QuerySet):
+    def awaiting_review(self) -> "SynopsisQuerySet":
+        return self.filter(review_status=ReviewStatus.PENDING)
+
+    def published(self) -> "SynopsisQuerySet":
+        return self.filter(film__isnull=False)
+
+
+class Synopsis(models.Model):
+    film = models.ForeignKey(
+        Film,
+        verbose_name=_("film"),
+        on_delete=models.PROTECT,
+        related_name="synopses",
+        null=True,
+        blank=True,
+        help_text=_("Empty while the synopsis waits for review."),
+    )
+    language = models.CharField(_("language"), max_length=35, help_text=_("BCP 47 tag"))
+    language_confidence = models.FloatField(_("language confidence"), default=0.0)
+    language_uncertain = models.BooleanField(
+        _("language uncertain"),
+        default=False,
+        help_text=_("The detector could not tell close languages apart (da/no/sv) or was unsure."),
+    )
+    text = models.TextField(_("text"))
+    source_file = models.CharField(_("source file"), max_length=500)
+    source_first_line = models.PositiveIntegerField(_("first line"))
+    source_last_line = models.PositiveIntegerField(_("last line"))
+    source_checksum = models.CharField(
+        _("source checksum"),
+        max_length=64,
+        unique=True,
+        help_text=_("SHA-256 of the text as imported; identifies the synopsis across imports."),
+    )
+    source_header = models.CharField(
+        _("source header"), max_length=500, blank=True, help_text=_("Metadata line above the text.")
+    )
+    match_confidence = models.FloatField(_("match confidence"), null=True, blank=True)
+    match_evidence = models.CharField(_("match evidence"), max_length=1000, blank=True)
+    match_candidates = models.JSONField(
+        _("ranked candidates"), default=list, blank=True, help_text=_("From the importer.")
+    )
+    review_status = models.CharField(
+        _("review status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.PENDING,
+    )
+    is_edited = models.BooleanField(
+        _("edited by an editor"),
+        default=False,
+        help_text=_("An edited synopsis is never overwritten by an import."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SynopsisQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["film", "language", "source_file", "source_first_line"]
+        verbose_name = _("synopsis")
+        verbose_name_plural = _("synopses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source_first_line__gte=1)
+                & Q(source_last_line__gte=models.F("source_first_line")),
+                name="synopsis_line_range_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(language_confidence__gte=0) & Q(language_confidence__lte=1),
+                name="synopsis_language_confidence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(match_confidence__isnull=True)
+                | (Q(match_confidence__gte=0) & Q(match_confidence__lte=1)),
+                name="synopsis_match_confidence_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review_status=ReviewStatus.AUTO) | Q(film__isnull=False),
+                name="synopsis_auto_has_film",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values), name="synopsis_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(language=""), name="synopsis_language_set"),
+        ]
+        indexes = [
+            models.Index(fields=["film", "language"], name="synopsis_film_language_idx"),
+            models.Index(fields=["language"], name="synopsis_language_idx"),
+            models.Index(
+                fields=["review_status"],
+                condition=Q(review_status="pending"),
+                name="synopsis_pending_idx",
+            ),
+            models.Index(fields=["source_file", "source_first_line"], name="synopsis_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.source_file}:{self.source_first_line}-{self.source_last_line}"
+        return f"{self.film or _('Unassigned')} [{self.language}] {where}"
+
+    @property
+    def language_name(self) -> str:
+        return native_name(self.language)
+
+    @property
+    def source_lines(self) -> str:
+        return f"{self.source_first_line}–{self.source_last_line}"

@@ -1,0 +1,54 @@
+import pytest
+
+from films.text import fold, roman_to_int, script_of, title_key
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Rocky IV", "rocky 4"),
+        ("Rocky 4", "rocky 4"),
+        ("rocky iv", "rocky 4"),
+        ("ROCKY IV", "rocky 4"),
+        ("Rocky Ⅳ", "rocky 4"),
+        ("Ｒｏｃｋｙ ４", "rocky 4"),
+        ("Rocky IV (1985)", "rocky 4"),
+        ("Creed II", "creed 2"),
+        ("The Karate Kid", "karate kid"),
+        ("Karate Kid, The", "karate kid"),
+        ("Kærlighed på Østerbro", "kaerlighed pa osterbro"),
+        ("ร็อคกี้ บัลโบอา", "ร็อคกี้ บัลโบอา"),
+        ("Mix", "mix"),  # a first word is never read as a numeral
+        ("Les Misérables", "miserables"),
+    ],
+)
+def test_title_key(title, key):
+    assert title_key(title) == key
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("i", 1),
+        ("iv", 4),
+        ("ix", 9),
+        ("xiv", 14),
+        ("mcmlxxvi", 1976),
+        ("iiii", None),
+        ("rocky", None),
+    ],
+)
+def test_roman_to_int(token, value):
+    assert roman_to_int(token) == value
+
+
+def test_fold_keeps_thai_marks_and_folds_latin():
+    assert fold("Decisión, «Ørsted»! ร็อคกี้") == "decision orsted ร็อคกี้"
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [("Rocky Balboa", "Latn"), ("ร็อคกี้ บัลโบอา", "Thai"), ("Рокки", "Cyrl"), ("ロッキー", "Jpan")],
+)
+def test_script_of(text, script):
+    assert script_of(text) == script
