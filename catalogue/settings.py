@@ -123,3 +123,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# The curated film knowledge every import brings into the database first.
+FILM_KNOWLEDGE_FILE = FIXTURES_ROOT / "catalogue.toml"

@@ -139,10 +139,13 @@ class FilmTitle(models.Model):
         return f"{self.title} [{self.language}]"
 
     def save(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
         self.title_key = title_key(self.title)
         if not self.script:
             self.script = script_of(self.title)
-        super().save(*args, **kwargs)
 
 
 class KnowledgeKind(models.TextChoices):
@@ -182,8 +185,11 @@ class FilmKnowledge(models.Model):
         return f"{self.text} ({self.get_kind_display()})"
 
     def save(self, *args, **kwargs) -> None:
-        self.key = fold(self.text)
+        self.fill_derived()
         super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        self.key = fold(self.text)
 
 
 class ReviewStatus(models.TextChoices):

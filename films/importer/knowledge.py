@@ -1,0 +1,136 @@
+"""Bring the curated film knowledge (fixtures/catalogue.toml) into the database.
+
+Only what the database lacks is added: a franchise, film, title or name that
+exists is left exactly as editors made it in admin. (An entry an editor deleted
+comes back on the next import while the file still lists it: correct the file.)
+"""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from ..models import Film, FilmKind, FilmKnowledge, FilmTitle, Franchise, KnowledgeKind, TitleKind
+
+
+class KnowledgeError(Exception):
+    """The knowledge file cannot be read or says something impossible."""
+
+
+@dataclass(frozen=True)
+class KnowledgeSummary:
+    franchises: int
+    films: int
+    titles: int
+    knowledge: int
+    created: int
+
+
+def _require(entry: dict, field: str, where: str) -> object:
+    if field not in entry or entry[field] in ("", None):
+        raise KnowledgeError(f"{where}: missing {field!r}")
+    return entry[field]
+
+
+def read_knowledge(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise KnowledgeError(f"{path}: no such file") from error
+    except tomllib.TOMLDecodeError as error:
+        raise KnowledgeError(f"{path}: not valid TOML ({error})") from error
+    slugs = [film.get("slug") for film in data.get("films", [])]
+    duplicates = {slug for slug in slugs if slugs.count(slug) > 1}
+    if duplicates:
+        raise KnowledgeError(f"{path}: film slugs used twice: {', '.join(sorted(duplicates))}")
+    return data
+
+
+@transaction.atomic
+def load_knowledge(path: Path) -> KnowledgeSummary:
+    """Create the franchises, films, titles and names of ``path`` that the database lacks."""
+    data = read_knowledge(path)
+    created = 0
+    franchises = {franchise.slug: franchise for franchise in Franchise.objects.all()}
+    for entry in data.get("franchises", []):
+        slug = _require(entry, "slug", "franchise")
+        if slug not in franchises:
+            franchises[slug] = Franchise.objects.create(
+                slug=slug, name=_require(entry, "name", f"franchise {slug}")
+            )
+            created += 1
+
+    films = {film.slug: film for film in Film.objects.all()}
+    existing_titles = set(FilmTitle.objects.values_list("film_id", "language", "title"))
+    existing_knowledge = set(FilmKnowledge.objects.values_list("film_id", "key", "kind"))
+    new_titles: list[FilmTitle] = []
+    new_knowledge: list[FilmKnowledge] = []
+    title_count = knowledge_count = 0
+    for entry in data.get("films", []):
+        slug = _require(entry, "slug", "film")
+        where = f"film {slug}"
+        film = films.get(slug)
+        if film is None:
+            franchise_slug = entry.get("franchise")
+            if franchise_slug and franchise_slug not in franchises:
+                raise KnowledgeError(f"{where}: unknown franchise {franchise_slug!r}")
+            kind = entry.get("kind", FilmKind.RELEASED)
+            if kind not in FilmKind.values:
+                raise KnowledgeError(f"{where}: kind must be one of {', '.join(FilmKind.values)}")
+            film = Film.objects.create(
+                slug=slug,
+                title=_require(entry, "title", where),
+                year=_require(entry, "year", where),
+                kind=kind,
+                original_language=entry.get("original_language", "en"),
+                franchise=franchises.get(franchise_slug) if franchise_slug else None,
+                franchise_position=entry.get("position") if franchise_slug else None,
+            )
+            films[slug] = film
+            created += 1
+        for title in entry.get("titles", []):
+            title_count += 1
+            language = _require(title, "language", where)
+            text = _require(title, "title", where)
+            if (film.pk, language, text) in existing_titles:
+                continue
+            existing_titles.add((film.pk, language, text))
+            row = FilmTitle(
+                film=film,
+                language=language,
+                title=text,
+                kind=title.get("kind", TitleKind.LOCALIZED),
+            )
+            row.fill_derived()
+            new_titles.append(row)
+        for item in entry.get("knowledge", []):
+            knowledge_count += 1
+            kind = _require(item, "kind", where)
+            if kind not in KnowledgeKind.values:
+                raise KnowledgeError(
+                    f"{where}: knowledge kind {kind!r} is not one of "
+                    f"{', '.join(KnowledgeKind.values)}"
+                )
+            row = FilmKnowledge(
+                film=film,
+                text=_require(item, "text", where),
+                kind=kind,
+                language=item.get("language", ""),
+            )
+            row.fill_derived()
+            if (film.pk, row.key, kind) in existing_knowledge:
+                continue
+            existing_knowledge.add((film.pk, row.key, kind))
+            new_knowledge.append(row)
+    FilmTitle.objects.bulk_create(new_titles)
+    FilmKnowledge.objects.bulk_create(new_knowledge)
+    created += len(new_titles) + len(new_knowledge)
+    return KnowledgeSummary(
+        franchises=len(data.get("franchises", [])),
+        films=len(data.get("films", [])),
+        titles=title_count,
+        knowledge=knowledge_count,
+        created=created,
+    )

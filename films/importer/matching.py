@@ -1,0 +1,246 @@
+"""Work out which catalogued film a synopsis describes, or say that it cannot tell.
+
+Every name, title and term in the curated knowledge is evidence, weighted by how
+specific it is: its base weight divided by the number of films that share it
+("Ivan Drago" names one film, "Apollo Creed" four). A film is chosen only when
+its evidence is strong and clearly beats the runner-up; otherwise the synopsis
+goes to the review queue with the ranked candidates. A wrong film is far worse
+than a review entry.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..text import fold, has_thai, title_key
+from .segmenting import Header
+
+# Base weights of a piece of evidence, before dividing by the films that share it.
+WEIGHTS = {
+    "character": 3.0,
+    "actor": 3.0,
+    "crew": 2.0,
+    "place": 2.0,
+    "term": 1.5,
+    "title": 2.5,
+    "header_title": 8.0,
+}
+HEADER_YEAR_WEIGHT = 2.0
+# A decision needs this much evidence for the top film ...
+MIN_SCORE = 3.0
+# ... and this lead over the runner-up, both as a ratio and as a difference.
+MIN_LEAD_RATIO = 1.6
+MIN_LEAD = 1.5
+MAX_CANDIDATES = 5
+# Endings a name may take in running text: genitives and plurals ("Balboas", "Creeds").
+_NAME_SUFFIX = r"(?:s|es|e|en|ens|er|ers|n)?"
+_ROMAN = {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii", 9: "ix"}
+
+
+@dataclass(frozen=True)
+class FilmFacts:
+    """What the matcher needs to know of one film."""
+
+    id: int
+    slug: str
+    title: str
+    year: int
+    titles: tuple[str, ...] = ()
+    knowledge: tuple[tuple[str, str], ...] = ()  # (kind, text)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    film_id: int
+    slug: str
+    title: str
+    year: int
+    score: float
+    evidence: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "film_id": self.film_id,
+            "slug": self.slug,
+            "title": self.title,
+            "year": self.year,
+            "score": round(self.score, 2),
+            "evidence": list(self.evidence),
+        }
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    film: Candidate | None
+    confidence: float
+    candidates: tuple[Candidate, ...]
+    reason: str = ""
+
+    @property
+    def evidence(self) -> str:
+        return ", ".join(self.film.evidence) if self.film else ""
+
+
+@dataclass
+class _Evidence:
+    """One searchable key: the films it points to with their base weights."""
+
+    label: str
+    films: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def weight_per_film(self) -> float:
+        return 1.0 / len(self.films)
+
+
+def _key_pattern(key: str, *, kind: str) -> str:
+    """Regex for a folded key in folded text; Thai keys match inside unspaced runs."""
+    if has_thai(key):
+        return r"\s?".join(re.escape(part) for part in key.split())
+    tokens = []
+    for token in key.split():
+        # Titles: "rocky 4" also matches "rocky iv" in text.
+        if kind == "title" and token.isdigit() and int(token) in _ROMAN:
+            tokens.append(f"(?:{token}|{_ROMAN[int(token)]})")
+        else:
+            tokens.append(re.escape(token))
+    body = " ".join(tokens)
+    ending = r"\S*" if kind == "term" else _NAME_SUFFIX
+    return rf"(?<!\S){body}{ending}(?!\S)"
+
+
+class FilmMatcher:
+    """Built once per import from the curated knowledge; matches any number of texts."""
+
+    def __init__(self, films: Iterable[FilmFacts]) -> None:
+        self.films = {film.id: film for film in films}
+        name_keys: set[str] = set()
+        by_key: dict[tuple[str, str], _Evidence] = {}
+        self.header_titles: dict[str, set[int]] = defaultdict(set)
+
+        for film in self.films.values():
+            for kind, text in film.knowledge:
+                key = fold(text)
+                if not key:
+                    continue
+                group = "term" if kind == "term" else "name"
+                if group == "name":
+                    name_keys.add(key)
+                evidence = by_key.setdefault((group, key), _Evidence(label=text))
+                evidence.films[film.id] = max(evidence.films.get(film.id, 0.0), WEIGHTS[kind])
+            for text in (film.title, *film.titles):
+                key = title_key(text)
+                if key:
+                    self.header_titles[key].add(film.id)
+
+        # A title counts in running text only if it is not also a name: "Rocky" and
+        # "Rocky Balboa" are what every Rocky synopsis says, "Rocky IV" is a title.
+        all_names = " ".join(f" {name} " for name in name_keys)
+        for key, film_ids in self.header_titles.items():
+            if f" {key} " in all_names or len(key) < 4:
+                continue
+            evidence = by_key.setdefault(("title", key), _Evidence(label=key))
+            for film_id in film_ids:
+                evidence.films[film_id] = WEIGHTS["title"]
+                evidence.label = self.films[film_id].title if len(film_ids) == 1 else key
+
+        self.evidence = list(by_key.values())
+        patterns = [
+            (len(key), f"(?P<k{index}>{_key_pattern(key, kind=group)})")
+            for index, ((group, key), _) in enumerate(by_key.items())
+        ]
+        # Longest keys first, so "ivan drago" wins over "drago" at the same place.
+        patterns.sort(key=lambda item: -item[0])
+        self._regex = re.compile("|".join(p for _, p in patterns)) if patterns else None
+
+    @classmethod
+    def from_database(cls) -> "FilmMatcher":
+        from ..models import Film
+
+        films = Film.objects.prefetch_related("titles", "knowledge").order_by("pk")
+        return cls(
+            FilmFacts(
+                id=film.pk,
+                slug=film.slug,
+                title=film.title,
+                year=film.year,
+                titles=tuple(title.title for title in film.titles.all()),
+                knowledge=tuple((item.kind, item.text) for item in film.knowledge.all()),
+            )
+            for film in films
+        )
+
+    def _found(self, text: str) -> set[int]:
+        if self._regex is None:
+            return set()
+        found: set[int] = set()
+        for match in self._regex.finditer(fold(text)):
+            found.add(int(match.lastgroup[1:]))
+        return found
+
+    def match(self, text: str, *, header: Header | None = None) -> MatchResult:
+        """Return the film ``text`` describes, or None with the ranked candidates."""
+        scores: dict[int, float] = defaultdict(float)
+        reasons: dict[int, list[str]] = defaultdict(list)
+        haystack = f"{header.line}\n{text}" if header else text
+        for index in self._found(haystack):
+            evidence = self.evidence[index]
+            for film_id, weight in evidence.films.items():
+                scores[film_id] += weight * evidence.weight_per_film
+                reasons[film_id].append(evidence.label)
+
+        header_title_films: set[int] = set()
+        if header is not None:
+            key = title_key(header.title)
+            header_title_films = self.header_titles.get(key, set())
+            for film_id in header_title_films:
+                scores[film_id] += WEIGHTS["header_title"] / len(header_title_films)
+                reasons[film_id].insert(0, f"title “{header.title}”")
+            if header.year is not None:
+                for film_id in list(scores):
+                    if self.films[film_id].year == header.year:
+                        scores[film_id] += HEADER_YEAR_WEIGHT
+                        reasons[film_id].append(str(header.year))
+
+        ranked = sorted(
+            (
+                Candidate(
+                    film_id=film_id,
+                    slug=self.films[film_id].slug,
+                    title=self.films[film_id].title,
+                    year=self.films[film_id].year,
+                    score=score,
+                    evidence=tuple(dict.fromkeys(reasons[film_id])),
+                )
+                for film_id, score in scores.items()
+            ),
+            key=lambda candidate: (-candidate.score, candidate.year, candidate.slug),
+        )[:MAX_CANDIDATES]
+        return self._decide(ranked, header=header, header_title_films=header_title_films)
+
+    def _decide(
+        self, ranked: list[Candidate], *, header: Header | None, header_title_films: set[int]
+    ) -> MatchResult:
+        candidates = tuple(ranked)
+        if not ranked:
+            return MatchResult(None, 0.0, candidates, "no catalogued film is mentioned")
+        top = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if top.score < MIN_SCORE:
+            return MatchResult(None, 0.0, candidates, "too little evidence for any film")
+        if top.score < runner_up * MIN_LEAD_RATIO or top.score - runner_up < MIN_LEAD:
+            return MatchResult(None, 0.0, candidates, "several films fit equally well")
+        if (
+            header is not None
+            and header.year is not None
+            and top.film_id not in header_title_films
+            and top.year != header.year
+        ):
+            # The header names a film of another year that the catalogue does not know.
+            return MatchResult(
+                None, 0.0, candidates, f"the header names a {header.year} work not in the catalogue"
+            )
+        lead = (top.score - runner_up) / top.score
+        strength = min(1.0, top.score / (2 * MIN_SCORE))
+        return MatchResult(top, round(lead * strength, 3), candidates)

@@ -1,0 +1,397 @@
+"""The import pipeline: files in, language-tagged synopses attached to films (or queued) out."""
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from ..models import ReviewStatus, Synopsis
+from .knowledge import KnowledgeSummary, load_knowledge
+from .language import LanguageGuess, detect_language
+from .matching import FilmMatcher, MatchResult
+from .reading import SourceError, read_source
+from .segmenting import Document, Header, parse_header, split_documents
+
+logger = logging.getLogger(__name__)
+
+# Any constant: imports hold this PostgreSQL advisory lock while they write a file,
+# so two imports started at once take turns instead of racing on the same rows.
+_IMPORT_LOCK_ID = 0x46494C4D
+
+
+class Action:
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"
+    KEPT = "kept"
+    DUPLICATE = "duplicate"
+
+
+@dataclass
+class SynopsisReport:
+    first_line: int
+    last_line: int
+    blocks: int
+    language: str
+    language_confidence: float
+    language_uncertain: bool
+    film: dict | None
+    match_confidence: float
+    evidence: str
+    candidates: list[dict]
+    status: str
+    action: str = ""
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "lines": [self.first_line, self.last_line],
+            "language": self.language,
+            "language_confidence": round(self.language_confidence, 4),
+            "film": self.film,
+            "match_confidence": self.match_confidence,
+            "evidence": self.evidence,
+            "status": self.status,
+            "action": self.action,
+            "blocks": self.blocks,
+            "note": self.note,
+            "candidates": self.candidates,
+        }
+
+
+@dataclass
+class FileReport:
+    path: str
+    status: str = "imported"
+    error: str = ""
+    synopses: list[SynopsisReport] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "error": self.error or None,
+            "synopses": [synopsis.as_dict() for synopsis in self.synopses],
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+    knowledge: KnowledgeSummary | None = None
+    dry_run: bool = False
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [report for report in self.files if report.status == "failed"]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        synopses = [synopsis for report in self.files for synopsis in report.synopses]
+        totals = {
+            "files": len(self.files),
+            "failed": len(self.failed),
+            "blocks": sum(synopsis.blocks for synopsis in synopses),
+            "synopses": len(synopses),
+            "films": len({s.film["slug"] for s in synopses if s.film}),
+            "for_review": sum(1 for s in synopses if s.status == ReviewStatus.PENDING),
+        }
+        for action in (Action.CREATED, Action.UNCHANGED, Action.UPDATED, Action.KEPT):
+            totals[action] = sum(1 for s in synopses if s.action == action)
+        totals[Action.DUPLICATE] = sum(1 for s in synopses if s.action == Action.DUPLICATE)
+        return totals
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "files": [report.as_dict() for report in self.files],
+            "totals": self.totals,
+        }
+
+
+@dataclass
+class _Analysis:
+    """One synopsis candidate with its language and film worked out, before it is stored."""
+
+    text: str
+    first_line: int
+    last_line: int
+    blocks: int
+    header: Header | None
+    language: LanguageGuess
+    match: MatchResult
+
+    @property
+    def status(self) -> str:
+        certain = self.match.film is not None and not self.language.uncertain
+        return ReviewStatus.AUTO if certain else ReviewStatus.PENDING
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def display_path(path: Path) -> str:
+    """The path as stored: relative to the project when inside it, so it means the same anywhere."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path(settings.BASE_DIR).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def collect_paths(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> list[Path]:
+    """Expand directories into the files below them, sorted; hidden files are skipped."""
+    excluded = {path.resolve() for path in exclude}
+    collected: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            collected.extend(
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                and child.resolve() not in excluded
+            )
+        else:
+            collected.append(path)
+    return collected
+
+
+def analyse(document: Document, matcher: FilmMatcher) -> _Analysis:
+    return _analyse_text(
+        document.text,
+        header=document.header,
+        first_line=document.first_line,
+        last_line=document.last_line,
+        blocks=len(document.blocks),
+        matcher=matcher,
+    )
+
+
+def _analyse_text(
+    text: str,
+    *,
+    header: Header | None,
+    first_line: int,
+    last_line: int,
+    blocks: int,
+    matcher: FilmMatcher,
+) -> _Analysis:
+    return _Analysis(
+        text=text,
+        first_line=first_line,
+        last_line=last_line,
+        blocks=blocks,
+        header=header,
+        language=detect_language(text),
+        match=matcher.match(text, header=header),
+    )
+
+
+def merge_consecutive(analyses: Sequence[_Analysis], matcher: FilmMatcher) -> list[_Analysis]:
+    """Join consecutive blocks that are confidently about the same film, in the same language."""
+    merged: list[_Analysis] = []
+    for current in analyses:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and current.header is None
+            and previous.status == ReviewStatus.AUTO
+            and current.status == ReviewStatus.AUTO
+            and previous.match.film.film_id == current.match.film.film_id
+            and previous.language.language == current.language.language
+        ):
+            merged[-1] = _analyse_text(
+                f"{previous.text}\n\n{current.text}",
+                header=previous.header,
+                first_line=previous.first_line,
+                last_line=current.last_line,
+                blocks=previous.blocks + current.blocks,
+                matcher=matcher,
+            )
+        else:
+            merged.append(current)
+    return merged
+
+
+def apply_analysis(synopsis: Synopsis, *, language: LanguageGuess, match: MatchResult) -> None:
+    """Set a synopsis's language, film and review status from the detector and matcher."""
+    synopsis.language = language.language
+    synopsis.language_confidence = round(language.confidence, 4)
+    synopsis.language_uncertain = language.uncertain
+    synopsis.film_id = match.film.film_id if match.film else None
+    synopsis.match_confidence = match.confidence
+    synopsis.match_evidence = match.evidence[:1000]
+    synopsis.match_candidates = [candidate.as_dict() for candidate in match.candidates]
+    certain = match.film is not None and not language.uncertain
+    synopsis.review_status = ReviewStatus.AUTO if certain else ReviewStatus.PENDING
+
+
+_ANALYSED_FIELDS = (
+    "language",
+    "language_confidence",
+    "language_uncertain",
+    "film_id",
+    "match_confidence",
+    "match_evidence",
+    "match_candidates",
+    "review_status",
+)
+
+
+def _store(analysis: _Analysis, *, source_file: str) -> tuple[str, str]:
+    """Create or refresh the synopsis row; return (action, note)."""
+    digest = checksum(analysis.text)
+    existing = Synopsis.objects.filter(source_checksum=digest).first()
+    if existing is None:
+        existing = Synopsis.objects.filter(
+            source_file=source_file, source_first_line=analysis.first_line
+        ).first()
+        if existing is not None and (existing.is_edited or existing.review_status == "reviewed"):
+            return Action.KEPT, "the source changed, but an editor's version is kept"
+    elif existing.source_file != source_file:
+        return Action.DUPLICATE, f"same text as {existing.source_file}:{existing.source_first_line}"
+    if existing is not None and (
+        existing.is_edited or existing.review_status == ReviewStatus.REVIEWED
+    ):
+        return Action.KEPT, "changed by an editor; not overwritten"
+
+    synopsis = existing or Synopsis()
+    before = {name: getattr(synopsis, name) for name in _ANALYSED_FIELDS} if existing else None
+    synopsis.text = analysis.text
+    synopsis.source_file = source_file
+    synopsis.source_checksum = digest
+    synopsis.source_header = analysis.header.line if analysis.header else ""
+    apply_analysis(synopsis, language=analysis.language, match=analysis.match)
+    if existing is not None:
+        after = {name: getattr(synopsis, name) for name in _ANALYSED_FIELDS}
+        same_place = (existing.source_first_line, existing.source_last_line) == (
+            analysis.first_line,
+            analysis.last_line,
+        )
+        if before == after and same_place and existing.text == analysis.text:
+            return Action.UNCHANGED, ""
+    synopsis.source_first_line = analysis.first_line
+    synopsis.source_last_line = analysis.last_line
+    try:
+        with transaction.atomic():
+            synopsis.save()
+    except IntegrityError:
+        # Another import stored the same text between our look-up and our write.
+        return Action.DUPLICATE, "stored meanwhile by another import"
+    return (Action.UPDATED if existing else Action.CREATED), ""
+
+
+def _lock_imports() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
+
+
+def import_file(path: Path, *, matcher: FilmMatcher, encoding: str | None = None) -> FileReport:
+    """Import one file in its own transaction; a file that cannot be read changes nothing."""
+    report = FileReport(path=display_path(path))
+    try:
+        text = read_source(path, encoding=encoding)
+    except SourceError as error:
+        report.status, report.error = "failed", str(error)
+        return report
+    documents = split_documents(text)
+    if not documents:
+        report.status, report.error = "failed", "no synopsis text found (only headers or symbols)"
+        return report
+    analyses = merge_consecutive([analyse(document, matcher) for document in documents], matcher)
+    with transaction.atomic():
+        _lock_imports()
+        for analysis in analyses:
+            action, note = _store(analysis, source_file=report.path)
+            film = analysis.match.film
+            report.synopses.append(
+                SynopsisReport(
+                    first_line=analysis.first_line,
+                    last_line=analysis.last_line,
+                    blocks=analysis.blocks,
+                    language=analysis.language.language,
+                    language_confidence=analysis.language.confidence,
+                    language_uncertain=analysis.language.uncertain,
+                    film={"slug": film.slug, "title": film.title, "year": film.year}
+                    if film
+                    else None,
+                    match_confidence=analysis.match.confidence,
+                    evidence=analysis.match.evidence,
+                    candidates=[candidate.as_dict() for candidate in analysis.match.candidates],
+                    status=analysis.status,
+                    action=action,
+                    note=note or analysis.language.note or analysis.match.reason,
+                )
+            )
+    return report
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_synopses(
+    *,
+    paths: Sequence[Path],
+    encoding: str | None = None,
+    dry_run: bool = False,
+    knowledge_file: Path | None = None,
+    on_file: Callable[[int, int, FileReport], None] | None = None,
+) -> ImportReport:
+    """Load the film knowledge, then import every file under ``paths``, each in its own transaction.
+
+    With ``dry_run`` everything happens inside one transaction that is rolled back.
+    """
+    knowledge_file = Path(knowledge_file or settings.FILM_KNOWLEDGE_FILE)
+    report = ImportReport(dry_run=dry_run)
+    files = collect_paths(paths, exclude=[knowledge_file])
+    # A dry run wraps everything in one transaction that is rolled back; a real run
+    # commits file by file, so a crash loses at most the file being written.
+    outer = transaction.atomic() if dry_run else contextlib.nullcontext()
+    try:
+        with outer:
+            report.knowledge = load_knowledge(knowledge_file)
+            matcher = FilmMatcher.from_database()
+            for index, path in enumerate(files, start=1):
+                file_report = import_file(path, matcher=matcher, encoding=encoding)
+                report.files.append(file_report)
+                if file_report.status == "failed":
+                    logger.warning("%s: %s", file_report.path, file_report.error)
+                if on_file is not None:
+                    on_file(index, len(files), file_report)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def rematch_synopses(*, synopses: Iterable[Synopsis], redetect: bool = True) -> int:
+    """Re-run language detection and film matching on synopses no editor has decided; count them."""
+    matcher = FilmMatcher.from_database()
+    changed = 0
+    for synopsis in synopses:
+        if synopsis.review_status == ReviewStatus.REVIEWED:
+            continue
+        header = parse_header(synopsis.source_header) if synopsis.source_header else None
+        language = (
+            detect_language(synopsis.text)
+            if redetect
+            else LanguageGuess(
+                synopsis.language, synopsis.language_confidence, synopsis.language_uncertain
+            )
+        )
+        apply_analysis(
+            synopsis, language=language, match=matcher.match(synopsis.text, header=header)
+        )
+        synopsis.save()
+        changed += 1
+    return changed

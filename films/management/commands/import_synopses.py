@@ -1,0 +1,105 @@
+"""Import raw synopsis text files: detect each synopsis's language and the film it describes.
+
+    python manage.py import_synopses [PATH ...] [--encoding ENC] [--dry-run] [--format json]
+
+Without paths it imports everything under fixtures/. Files that cannot be read are
+named with the reason and skipped; the others go on, and the command exits 1.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from films.importer.knowledge import KnowledgeError
+from films.importer.reading import SourceError, check_encoding
+from films.importer.services import FileReport, ImportReport, import_synopses
+
+# Progress lines are printed per file once an import has more files than this.
+PROGRESS_FROM_FILES = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Import synopsis text files (default: everything in fixtures/), tagging each synopsis "
+        "with its language and film; unsure ones go to the review queue in admin."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            help="Files or directories to import (default: the project's fixtures/ folder).",
+        )
+        parser.add_argument(
+            "--encoding",
+            help="Text encoding of the files when they are not UTF-8, e.g. cp1252 or latin-1.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Do everything inside a transaction that is rolled back: report, change nothing.",
+        )
+        parser.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help="'json' prints one JSON report on stdout and nothing else there.",
+        )
+
+    def handle(self, *args, **options):
+        as_json = options["format"] == "json"
+        if options["encoding"]:
+            try:
+                check_encoding(options["encoding"])
+            except SourceError as error:
+                raise CommandError(str(error)) from error
+        paths = options["paths"] or [Path(settings.FIXTURES_ROOT)]
+
+        def on_file(index: int, total: int, report: FileReport) -> None:
+            if report.status == "failed":
+                self.stderr.write(f"{report.path}: {report.error} (skipped)")
+            elif total > PROGRESS_FROM_FILES and options["verbosity"] >= 1:
+                self.stderr.write(f"[{index}/{total}] {report.path}: {len(report.synopses)}")
+
+        try:
+            report = import_synopses(
+                paths=paths,
+                encoding=options["encoding"],
+                dry_run=options["dry_run"],
+                on_file=on_file,
+            )
+        except KnowledgeError as error:
+            raise CommandError(f"film knowledge: {error}") from error
+
+        if as_json:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            self._write_summary(report, verbosity=options["verbosity"])
+        if report.failed:
+            raise CommandError(
+                f"{len(report.failed)} of {len(report.files)} files could not be imported",
+                returncode=1,
+            )
+
+    def _write_summary(self, report: ImportReport, *, verbosity: int) -> None:
+        if verbosity >= 2:
+            for file_report in report.files:
+                for synopsis in file_report.synopses:
+                    film = synopsis.film["title"] if synopsis.film else "— for review"
+                    self.stdout.write(
+                        f"{file_report.path}:{synopsis.first_line}-{synopsis.last_line} "
+                        f"[{synopsis.language}] {film} ({synopsis.action}) {synopsis.evidence}"
+                    )
+        totals = report.totals
+        prefix = "Dry run (nothing saved): " if report.dry_run else ""
+        self.stdout.write(
+            f"{prefix}{totals['files']} files, {totals['blocks']} synopsis blocks → "
+            f"{totals['synopses']} synopses of {totals['films']} films: "
+            f"{totals['created']} created, {totals['updated']} updated, "
+            f"{totals['unchanged']} unchanged, {totals['kept']} kept (edited), "
+            f"{totals['duplicate']} duplicates, {totals['for_review']} for review, "
+            f"{totals['failed']} files failed."
+        )

@@ -1,0 +1,66 @@
+"""Language detection on texts the seeds do not contain."""
+
+import pytest
+
+from films.importer.language import detect_language
+
+TEXTS = {
+    "da": "Daniel flytter med sin mor til Californien, hvor han bliver mobbet af nogle drenge "
+    "fra karateklubben Cobra Kai. Viceværten Miyagi lærer ham karate, og Daniel deltager i en "
+    "turnering.",
+    "no": "Rocky må se sin gamle venn Apollo Creed bli slått i hjel i en brutal kamp mot den "
+    "sovjetiske bokseren Ivan Drago. Rocky klandrer seg selv fordi han ikke kastet inn håndkleet "
+    "i tide, og bestemmer seg for å møte Drago i Moskva på julaften.",
+    "sv": "Rocky tvingas se sin gamle vän Apollo Creed bli ihjälslagen i en brutal match mot den "
+    "sovjetiske boxaren Ivan Drago. Rocky klandrar sig själv för att han inte kastade in "
+    "handduken i tid, och bestämmer sig för att möta Drago i Moskva på juldagen.",
+    "de": "Rocky muss mit ansehen, wie sein alter Freund Apollo Creed im Ring von dem "
+    "sowjetischen Boxer Ivan Drago totgeschlagen wird. Er reist nach Russland, um sich zu rächen.",
+    "fr": "Rocky voit son vieil ami Apollo Creed mourir sur le ring sous les coups du boxeur "
+    "soviétique Ivan Drago. Il décide de l'affronter à Moscou, le jour de Noël.",
+    "it": "Rocky assiste alla morte del suo vecchio amico Apollo Creed, ucciso sul ring dal pugile "
+    "sovietico Ivan Drago. Decide di affrontarlo a Mosca, il giorno di Natale.",
+    "es": "Rocky ve morir a su viejo amigo Apollo Creed en el ring a manos del boxeador soviético "
+    "Ivan Drago, y decide enfrentarse a él en Moscú el día de Navidad.",
+    "th": "ร็อคกี้ต้องเห็นเพื่อนเก่าของเขา อพอลโล่ ครี้ด ถูกนักมวยโซเวียต อีวาน ดราโก ชกจนเสียชีวิต",
+}
+
+
+@pytest.mark.parametrize(("language", "text"), TEXTS.items())
+def test_paragraphs_get_their_language_with_confidence(language, text):
+    guess = detect_language(text)
+    assert guess.language == language
+    assert guess.uncertain is False
+    assert guess.confidence >= 0.9
+
+
+@pytest.mark.parametrize("language", ["no", "sv"])
+def test_norwegian_and_swedish_are_not_tagged_danish(language):
+    assert detect_language(TEXTS[language]).language != "da"
+
+
+def test_detection_is_deterministic():
+    text = "En gammel japaner, mr. Miyagi, kommer ham til hjælp."
+    assert len({detect_language(text) for _ in range(5)}) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Epilogue: Legacy",  # measured: langdetect says Catalan
+        "“I did it, Adrien…”",
+        "Rocky!",
+    ],
+)
+def test_short_text_is_marked_for_review(text):
+    assert detect_language(text).uncertain is True
+
+
+def test_bcp47_tag_for_chinese():
+    assert detect_language(
+        "洛奇是一名来自费城的拳击手，他得到了与世界冠军阿波罗·克里德比赛的机会。"
+    ).language in {
+        "zh-Hans",
+        "zh-Hant",
+        "ja",
+    }
