@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import RangeField
 
 from .languages import native_name
 from .models import Film, FilmKind, Franchise, Synopsis
@@ -19,6 +20,18 @@ class SearchField(forms.CharField):
 
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
+
+
+class YearRangeField(RangeField):
+    """``year_min``/``year_max`` as whole years within the catalogue's plausible range."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        fields = tuple(forms.IntegerField(min_value=1870, max_value=2100) for _ in range(2))
+        super().__init__(fields, *args, **kwargs)
+
+
+class YearRangeFilter(django_filters.RangeFilter):
+    field_class = YearRangeField
 
 
 class FilmFilter(django_filters.FilterSet):
@@ -38,7 +51,7 @@ class FilmFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Any franchise"),
     )
-    year = django_filters.RangeFilter(label=_("Year"))
+    year = YearRangeFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=FilmKind.choices, empty_label=_("Any kind")
     )
