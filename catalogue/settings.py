@@ -104,6 +104,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Interface languages with a translation of every UI string: English until .po files exist,
+# so a Thai browser does not get a half-translated page. (Synopses come in every language.)
+LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -68,7 +68,7 @@ def test_film_list_shows_languages_badge_and_counts(client, catalogue):
 
 def test_search_shows_the_snippet_and_its_language(client, catalogue):
     html = client.get(LIST, {"q": "Miyagi"}).content.decode()
-    assert "Matched in en" in html
+    assert "Matched in English (en)" in html
     assert "<mark>Miyagi</mark>" in html
 
 

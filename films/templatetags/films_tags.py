@@ -25,6 +25,12 @@ def synopsis_languages(film) -> list[tuple[str, str]]:
     return [(tag, native_name(tag)) for tag in sorted({s.language for s in synopses})]
 
 
+@register.filter
+def language_name(tag: str) -> str:
+    """Return a language's own name: "th" → "ไทย"."""
+    return native_name(tag) if tag else ""
+
+
 def is_heading(line: str) -> bool:
     words = line.split()
     return (
