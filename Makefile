@@ -54,4 +54,4 @@ test-postgres: install
 	fi
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 test-artifacts

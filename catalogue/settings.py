@@ -44,11 +44,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "films",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves static files (the Thai font, CSS) from the project: no CDN, no separate server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,13 +104,43 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Interface languages with a translation of every UI string: English until .po files exist,
+# so a Thai browser does not get a half-translated page. (Synopses come in every language.)
+LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies from `collectstatic`; no manifest, so a run without collectstatic
+    # (development, tests) still finds every file.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the apps' and project's static folders when collectstatic has not run.
+WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_USE_FINDERS", True)
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Film catalogue API",
+    "DESCRIPTION": "Read-only: films, their titles and their synopses in many languages.",
+    "VERSION": "1.0.0",
+    "ENUM_NAME_OVERRIDES": {
+        "FilmKindEnum": "films.models.FilmKind",
+        "TitleKindEnum": "films.models.TitleKind",
+    },
+}
 
 # Where `import_synopses` looks when it is given no paths.
 FIXTURES_ROOT = BASE_DIR / "fixtures"
