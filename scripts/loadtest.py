@@ -55,7 +55,10 @@ def loopback_host(url: str) -> tuple[str, int]:
     if parts.scheme != "http" or not parts.hostname:
         raise ValueError(f"only http://<loopback address>:<port> URLs are allowed, not {url!r}")
     port = parts.port or 80
-    addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port)}
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port)}
+    except OSError as error:
+        raise ValueError(f"refusing non-loopback host {parts.hostname!r} ({error})") from error
     if not addresses or not all(ipaddress.ip_address(a).is_loopback for a in addresses):
         raise ValueError(f"refusing non-loopback host {parts.hostname!r} ({sorted(addresses)})")
     return parts.hostname, port
