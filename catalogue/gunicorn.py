@@ -1,7 +1,8 @@
 """gunicorn settings for ``make serve``: ``gunicorn --config python:catalogue.gunicorn``.
 
 Environment: GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes,
-default 2 per CPU + 1, at most 9), GUNICORN_TIMEOUT (seconds, default 30).
+default 2 per CPU + 1, at most 9), GUNICORN_TIMEOUT (seconds, default 30),
+GUNICORN_LOG_LEVEL (default info).
 """
 
 import multiprocessing
