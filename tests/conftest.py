@@ -34,3 +34,9 @@ def count_queries():
         return response, len(context.captured_queries)
 
     return count
+
+@pytest.fixture(autouse=True)
+def _axes_off_unless_asked(request, settings):
+    # django-axes wants a request in authenticate(), which client.login() does not pass; only
+    # tests marked `axes` exercise the lockout.
+    settings.AXES_ENABLED = "axes" in request.keywords
