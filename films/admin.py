@@ -244,20 +244,18 @@ class AssignFilmForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    film = forms.ModelChoiceField(
-        label=_("Or any film"),
-        queryset=Film.objects.all(),
-        required=False,
-        help_text=_("Type a title in any language or script."),
-    )
 
     def __init__(self, *args, candidates: list[tuple[int, str]], admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidate"].choices = candidates
         if not candidates:
             del self.fields["candidate"]
-        self.fields["film"].widget = AutocompleteSelect(
-            Synopsis._meta.get_field("film"), admin_site
+        self.fields["film"] = forms.ModelChoiceField(
+            label=_("Or any film"),
+            queryset=Film.objects.all(),
+            required=False,
+            help_text=_("Type a title in any language or script."),
+            widget=AutocompleteSelect(Synopsis._meta.get_field("film"), admin_site),
         )
 
     def clean(self):

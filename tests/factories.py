@@ -72,3 +72,24 @@ class SynopsisFactory(factory.django.DjangoModelFactory):
         lambda o: hashlib.sha256(f"{o.text}|{o.source_first_line}".encode()).hexdigest()
     )
     review_status = ReviewStatus.AUTO
+
+
+def candidate(film: Film, *, score: float = 2.0, evidence: tuple[str, ...] = ()) -> dict:
+    """One entry of ``Synopsis.match_candidates`` as the importer writes it."""
+    return {
+        "film_id": film.pk,
+        "slug": film.slug,
+        "title": film.title,
+        "year": film.year,
+        "score": score,
+        "evidence": list(evidence),
+    }
+
+
+class ReviewEntryFactory(SynopsisFactory):
+    """A synopsis the importer could not place: no film, waiting for review."""
+
+    film = None
+    review_status = ReviewStatus.PENDING
+    match_confidence = 0.0
+    match_candidates = factory.LazyFunction(list)
