@@ -547,6 +547,10 @@ class SynopsisAdmin(admin.ModelAdmin):
     ordering = ("source_file", "source_first_line")
     autocomplete_fields = ("film",)
     actions = ("assign_film", "set_language", "rematch", "mark_reviewed")
+
+    class Media:
+        css = {"all": ["films/admin.css"]}
+
     readonly_fields = (
         "language_display",
         "language_confidence",
@@ -634,7 +638,7 @@ class SynopsisAdmin(admin.ModelAdmin):
             return format_html('{} <strong title="{}">?</strong>', label, _("language unsure"))
         return label
 
-    @admin.display(description=_("language confidence"), ordering="language_confidence")
+    @admin.display(description=_("confidence"), ordering="language_confidence")
     def language_confidence_display(self, synopsis: Synopsis) -> str:
         return f"{synopsis.language_confidence:.2f}"
 
