@@ -352,7 +352,6 @@ class SynopsisInline(admin.StackedInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    classes = ("collapse",)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
