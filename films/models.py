@@ -262,6 +262,13 @@ class SynopsisQuerySet(models.QuerySet):
     def awaiting_review(self) -> "SynopsisQuerySet":
         return self.filter(review_status=ReviewStatus.PENDING)
 
+    def in_review_queue(self) -> "SynopsisQuerySet":
+        """Synopses waiting for a film, or whose language no editor has confirmed yet."""
+        return self.filter(
+            Q(review_status=ReviewStatus.PENDING)
+            | (Q(language_uncertain=True) & ~Q(review_status=ReviewStatus.REVIEWED))
+        )
+
     def published(self) -> "SynopsisQuerySet":
         return self.filter(film__isnull=False)
 
@@ -393,3 +400,12 @@ class Synopsis(models.Model):
     @property
     def source_lines(self) -> str:
         return f"{self.source_first_line}–{self.source_last_line}"
+
+
+class ReviewQueueEntry(Synopsis):
+    """A synopsis the importer could not decide: its own changelist in admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("review queue entry")
+        verbose_name_plural = _("review queue")

@@ -35,6 +35,7 @@ def count_queries():
 
     return count
 
+
 @pytest.fixture(autouse=True)
 def _axes_off_unless_asked(request, settings):
     # django-axes wants a request in authenticate(), which client.login() does not pass; only

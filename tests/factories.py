@@ -164,3 +164,24 @@ def make_catalogue(*, extra_films: int = 0) -> dict:
         SynopsisFactory(film=film, language="en", text=f"An ordinary drama number {number}.")
         films[film.slug] = film
     return films
+
+
+def candidate(film: Film, *, score: float = 2.0, evidence: tuple[str, ...] = ()) -> dict:
+    """One entry of ``Synopsis.match_candidates`` as the importer writes it."""
+    return {
+        "film_id": film.pk,
+        "slug": film.slug,
+        "title": film.title,
+        "year": film.year,
+        "score": score,
+        "evidence": list(evidence),
+    }
+
+
+class ReviewEntryFactory(SynopsisFactory):
+    """A synopsis the importer could not place: no film, waiting for review."""
+
+    film = None
+    review_status = ReviewStatus.PENDING
+    match_confidence = 0.0
+    match_candidates = factory.LazyFunction(list)
