@@ -42,7 +42,7 @@ test-sqlite: install
 # Runs the suite again on PostgreSQL when it answers; says so loudly when it does not.
 # REQUIRE_POSTGRES=1 (set by .ci/run) turns a missing server into a failure.
 test-postgres: install
-	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "==> test suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
 		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	else \

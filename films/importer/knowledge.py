@@ -9,9 +9,20 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ..models import Film, FilmKind, FilmKnowledge, FilmTitle, Franchise, KnowledgeKind, TitleKind
+
+# Any constant: imports hold this PostgreSQL advisory lock while they write (the knowledge,
+# then each file), so two imports started at once take turns instead of racing on rows.
+IMPORT_LOCK_ID = 0x46494C4D
+
+
+def lock_imports() -> None:
+    """Wait for any other import's write transaction to finish (PostgreSQL; SQLite serialises)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
 
 
 class KnowledgeError(Exception):
@@ -52,6 +63,7 @@ def read_knowledge(path: Path) -> dict:
 def load_knowledge(path: Path) -> KnowledgeSummary:
     """Create the franchises, films, titles and names of ``path`` that the database lacks."""
     data = read_knowledge(path)
+    lock_imports()
     created = 0
     franchises = {franchise.slug: franchise for franchise in Franchise.objects.all()}
     for entry in data.get("franchises", []):

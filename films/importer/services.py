@@ -8,20 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from ..models import ReviewStatus, Synopsis
-from .knowledge import KnowledgeSummary, load_knowledge
+from .knowledge import KnowledgeSummary, load_knowledge, lock_imports
 from .language import LanguageGuess, detect_language
 from .matching import FilmMatcher, MatchResult
 from .reading import SourceError, read_source
 from .segmenting import Document, Header, parse_header, split_documents
 
 logger = logging.getLogger(__name__)
-
-# Any constant: imports hold this PostgreSQL advisory lock while they write a file,
-# so two imports started at once take turns instead of racing on the same rows.
-_IMPORT_LOCK_ID = 0x46494C4D
 
 
 class Action:
@@ -288,12 +284,6 @@ def _store(analysis: _Analysis, *, source_file: str) -> tuple[str, str]:
     return (Action.UPDATED if existing else Action.CREATED), ""
 
 
-def _lock_imports() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
-
-
 def import_file(path: Path, *, matcher: FilmMatcher, encoding: str | None = None) -> FileReport:
     """Import one file in its own transaction; a file that cannot be read changes nothing."""
     report = FileReport(path=display_path(path))
@@ -308,7 +298,7 @@ def import_file(path: Path, *, matcher: FilmMatcher, encoding: str | None = None
         return report
     analyses = merge_consecutive([analyse(document, matcher) for document in documents], matcher)
     with transaction.atomic():
-        _lock_imports()
+        lock_imports()
         for analysis in analyses:
             action, note = _store(analysis, source_file=report.path)
             film = analysis.match.film
