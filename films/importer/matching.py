@@ -9,10 +9,9 @@ than a review entry.
 """
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..text import fold, has_thai, title_key
 from .segmenting import Header
@@ -111,17 +110,6 @@ def _key_pattern(key: str, *, kind: str) -> str:
     return rf"(?<!\S){body}{ending}(?!\S)"
 
 
-def _literal_parts(key: str, *, kind: str) -> list[str]:
-    """The parts of a key that its pattern matches literally (not "4" of a title: "iv" too)."""
-    if has_thai(key):
-        return key.split()
-    return [
-        token
-        for token in key.split()
-        if not (kind == "title" and token.isdigit() and int(token) in _ROMAN)
-    ]
-
-
 class FilmMatcher:
     """Built once per import from the curated knowledge; matches any number of texts."""
 
@@ -159,47 +147,12 @@ class FilmMatcher:
 
         self.evidence = list(by_key.values())
         patterns = [
-            (len(key), f"(?P<k{index}>{_key_pattern(key, kind=group)})", key, group)
+            (len(key), f"(?P<k{index}>{_key_pattern(key, kind=group)})")
             for index, ((group, key), _) in enumerate(by_key.items())
         ]
         # Longest keys first, so "ivan drago" wins over "drago" at the same place.
         patterns.sort(key=lambda item: -item[0])
-        self._patterns = tuple(pattern for _, pattern, _, _ in patterns)
-        # One regex of every key costs time per text in proportion to the number of keys
-        # (240 ms a synopsis with 500 films). Each text is instead matched by a regex of
-        # only the keys whose literal part occurs in it: an alternative that cannot match
-        # anywhere never changes which one wins, so the matches are the same.
-        self._by_token: dict[str, list[int]] = defaultdict(list)
-        self._by_substring: list[tuple[int, str]] = []  # keys that may start inside a word
-        self._always: list[int] = []
-        parts = [_literal_parts(key, kind=group) for _, _, key, group in patterns]
-        # Each key is looked up by its rarest literal part: "balboa 123" by "123", not "balboa".
-        keys_per_part = Counter(part for key_parts in parts for part in set(key_parts))
-        for position, (_, _, key, _) in enumerate(patterns):
-            if not parts[position]:
-                self._always.append(position)
-                continue
-            literal = min(parts[position], key=lambda part: (keys_per_part[part], -len(part)))
-            if has_thai(key):
-                self._by_substring.append((position, literal))
-            else:
-                self._by_token[literal].append(position)
-        self._longest_token = max(map(len, self._by_token), default=0)
-        self._regex_of = lru_cache(maxsize=4096)(self._compile)
-
-    def _compile(self, positions: tuple[int, ...]) -> re.Pattern:
-        return re.compile("|".join(self._patterns[position] for position in positions))
-
-    def _candidates(self, folded: str) -> tuple[int, ...]:
-        """Positions of the keys whose literal part occurs in ``folded``, in match order."""
-        found = set(self._always)
-        for token in set(folded.split()):
-            # Every non-Thai key token starts a word of the text (names and terms may go on).
-            for end in range(1, min(len(token), self._longest_token) + 1):
-                found.update(self._by_token.get(token[:end], ()))
-        if self._by_substring and has_thai(folded):
-            found.update(position for position, part in self._by_substring if part in folded)
-        return tuple(sorted(found))
+        self._regex = re.compile("|".join(p for _, p in patterns)) if patterns else None
 
     @classmethod
     def from_database(cls) -> "FilmMatcher":
@@ -219,12 +172,10 @@ class FilmMatcher:
         )
 
     def _found(self, text: str) -> set[int]:
-        folded = fold(text)
-        candidates = self._candidates(folded)
-        if not candidates:
+        if self._regex is None:
             return set()
         found: set[int] = set()
-        for match in self._regex_of(candidates).finditer(folded):
+        for match in self._regex.finditer(fold(text)):
             found.add(int(match.lastgroup[1:]))
         return found
 
