@@ -6,6 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
 .PHONY: install run test test-sqlite test-postgres lint format migrate import clean
+.PHONY: serve loadtest
 
 install: $(VENV)/.installed
 
@@ -53,5 +54,20 @@ test-postgres: install
 		if [ -n "$$REQUIRE_POSTGRES" ]; then exit 1; fi; \
 	fi
 
+# --- Production serving (issue #5) ------------------------------------------------------------
+# `make serve`: gunicorn + whitenoise with settings from the environment; DJANGO_DEBUG defaults
+# to 0 here, so a real DJANGO_SECRET_KEY is required. See README.md, "Production".
+serve: install
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-0}; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	$(BIN)/python manage.py migrate --noinput && \
+	exec $(BIN)/gunicorn --config python:catalogue.gunicorn
+
+# `make loadtest` against a server already started with `make serve` (loopback only).
+LOADTEST_URL ?= http://127.0.0.1:8000
+LOADTEST_ARGS ?=
+loadtest: install
+	$(BIN)/python scripts/loadtest.py --url $(LOADTEST_URL) $(LOADTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 test-artifacts

@@ -58,3 +58,29 @@ def english_name(tag: str) -> str:
 def is_rtl(tag: str) -> bool:
     info = _info(tag)
     return bool(info and info.get("bidi"))
+
+
+def preferred_order(accept_language: str, tags: list[str]) -> list[str]:
+    """Return ``tags`` ordered by an ``Accept-Language`` header (q-values respected), then the rest.
+
+    A preference for "da" takes "da-DK" too; a preference for "da-DK" takes plain "da" after it.
+    Ties keep the order of ``tags``.
+    """
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    try:
+        preferences = parse_accept_lang_header(accept_language[:1000])
+    except ValueError:
+        preferences = ()
+    ranked = [(lang.lower(), q) for lang, q in preferences if lang != "*" and q > 0]
+
+    def rank(tag: str) -> tuple[int, float]:
+        lowered = tag.lower()
+        for position, (lang, _q) in enumerate(ranked):
+            if lowered == lang or lowered.startswith(lang + "-"):
+                return (0, position)
+            if lang.split("-")[0] == lowered.split("-")[0]:
+                return (0, position + 0.5)
+        return (1, 0)
+
+    return sorted(tags, key=rank)

@@ -1,11 +1,13 @@
 """The catalogue: franchises, films, their titles and matching knowledge, and synopses."""
 
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .languages import native_name
+from .search import search_columns
 from .text import fold, script_of, title_key
 
 
@@ -30,6 +32,40 @@ class Franchise(models.Model):
 class FilmKind(models.TextChoices):
     RELEASED = "released", _("Released film")
     UNOFFICIAL = "unofficial", _("Unofficial work")
+
+
+class FilmQuerySet(models.QuerySet):
+    def public(self) -> "FilmQuerySet":
+        """Return films with what a list page shows: franchise and synopsis languages."""
+        return self.select_related("franchise").prefetch_related(
+            models.Prefetch(
+                "synopses",
+                queryset=Synopsis.objects.published().only("id", "film_id", "language"),
+                to_attr="listed_synopses",
+            )
+        )
+
+    def with_language(self, language: str) -> "FilmQuerySet":
+        return self.filter(
+            Exists(Synopsis.objects.published().filter(film=OuterRef("pk"), language=language))
+        )
+
+    def in_story_order(self) -> "FilmQuerySet":
+        return self.order_by(
+            F("franchise__name").asc(nulls_last=True),
+            F("franchise_position").asc(nulls_last=True),
+            "year",
+            "title",
+        )
+
+    def search(self, query: str | None, *, language: str | None = None) -> "FilmQuerySet":
+        """Return films whose titles or synopses match ``query``, best first (films/search.py).
+
+        With ``language``, only synopses in that language count as text matches.
+        """
+        from .search import search_films
+
+        return search_films(self, query, language=language)
 
 
 class Film(models.Model):
@@ -57,6 +93,8 @@ class Film(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FilmQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "year"]
@@ -198,9 +236,38 @@ class ReviewStatus(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed by an editor")
 
 
+class RegConfigField(models.CharField):
+    """A text-search configuration name: PostgreSQL's ``regconfig`` type, text elsewhere.
+
+    A ``regconfig`` column (not varchar) is what lets the generated ``tsvector`` use each
+    row's own language: a varchar→regconfig cast is not immutable (notes §2, §5).
+    """
+
+    def db_type(self, connection) -> str:
+        if connection.vendor == "postgresql":
+            return "regconfig"
+        return super().db_type(connection)
+
+
+class SynopsisSearchVector(SearchVector):
+    """``to_tsvector(search_config, search_text)``; a NULL column on databases without one."""
+
+    def as_sql(self, compiler, connection, **extra):
+        if connection.vendor != "postgresql":
+            return "NULL", []
+        return super().as_sql(compiler, connection, **extra)
+
+
 class SynopsisQuerySet(models.QuerySet):
     def awaiting_review(self) -> "SynopsisQuerySet":
         return self.filter(review_status=ReviewStatus.PENDING)
+
+    def in_review_queue(self) -> "SynopsisQuerySet":
+        """Synopses waiting for a film, or whose language no editor has confirmed yet."""
+        return self.filter(
+            Q(review_status=ReviewStatus.PENDING)
+            | (Q(language_uncertain=True) & ~Q(review_status=ReviewStatus.REVIEWED))
+        )
 
     def published(self) -> "SynopsisQuerySet":
         return self.filter(film__isnull=False)
@@ -252,6 +319,16 @@ class Synopsis(models.Model):
         default=False,
         help_text=_("An edited synopsis is never overwritten by an import."),
     )
+    search_config = RegConfigField(
+        _("search configuration"), max_length=40, default="simple", editable=False
+    )
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    search_blob = models.TextField(_("search blob"), blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=SynopsisSearchVector("search_text", config=F("search_config")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -300,6 +377,22 @@ class Synopsis(models.Model):
         where = f"{self.source_file}:{self.source_first_line}-{self.source_last_line}"
         return f"{self.film or _('Unassigned')} [{self.language}] {where}"
 
+    def save(self, *args, **kwargs) -> None:
+        columns = search_columns(text=self.text, language=self.language)
+        self.search_config = columns.search_config
+        self.search_text = columns.search_text
+        self.search_blob = columns.search_blob
+        if kwargs.get("update_fields") is not None and {"text", "language"} & set(
+            kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_config",
+                "search_text",
+                "search_blob",
+            }
+        super().save(*args, **kwargs)
+
     @property
     def language_name(self) -> str:
         return native_name(self.language)
@@ -307,3 +400,12 @@ class Synopsis(models.Model):
     @property
     def source_lines(self) -> str:
         return f"{self.source_first_line}–{self.source_last_line}"
+
+
+class ReviewQueueEntry(Synopsis):
+    """A synopsis the importer could not decide: its own changelist in admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("review queue entry")
+        verbose_name_plural = _("review queue")

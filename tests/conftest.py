@@ -2,6 +2,9 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import make_catalogue
 
 
 def pytest_collection_modifyitems(config, items):
@@ -11,3 +14,30 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture
+def catalogue(db):
+    """The Rocky franchise in four languages, an unofficial film and The Karate Kid."""
+    return make_catalogue()
+
+
+@pytest.fixture
+def count_queries():
+    """Return a function that GETs a URL with a client and returns (response, query count)."""
+
+    def count(client, url, **headers):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url, headers=headers)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response, len(context.captured_queries)
+
+    return count
+
+
+@pytest.fixture(autouse=True)
+def _axes_off_unless_asked(request, settings):
+    # django-axes wants a request in authenticate(), which client.login() does not pass; only
+    # tests marked `axes` exercise the lockout.
+    settings.AXES_ENABLED = "axes" in request.keywords

@@ -8,7 +8,6 @@ goes to the review queue with the ranked candidates. A wrong film is far worse
 than a review entry.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ MIN_LEAD_RATIO = 1.6
 MIN_LEAD = 1.5
 MAX_CANDIDATES = 5
 # Endings a name may take in running text: genitives and plurals ("Balboas", "Creeds").
-_NAME_SUFFIX = r"(?:s|es|e|en|ens|er|ers|n)?"
+_NAME_ENDINGS = ("s", "es", "e", "en", "ens", "er", "ers", "n")
 _ROMAN = {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii", 9: "ix"}
 
 
@@ -94,20 +93,32 @@ class _Evidence:
         return 1.0 / len(self.films)
 
 
-def _key_pattern(key: str, *, kind: str) -> str:
-    """Regex for a folded key in folded text; Thai keys match inside unspaced runs."""
-    if has_thai(key):
-        return r"\s?".join(re.escape(part) for part in key.split())
-    tokens = []
-    for token in key.split():
+@dataclass(frozen=True)
+class _KeyMatcher:
+    """A Latin-script key as token tests: exact forms per token, or a stem for the last."""
+
+    index: int
+    forms: tuple[frozenset[str], ...]
+    last_stem: str | None
+    length: int
+
+    def matches(self, tokens: list[str], start: int) -> bool:
+        size = len(self.forms) + (1 if self.last_stem is not None else 0)
+        if start + size > len(tokens):
+            return False
+        for offset, forms in enumerate(self.forms):
+            if tokens[start + offset] not in forms:
+                return False
+        return self.last_stem is None or tokens[start + size - 1].startswith(self.last_stem)
+
+
+def _token_forms(token: str, *, kind: str, last: bool) -> frozenset[str]:
+    if kind == "title" and token.isdigit() and int(token) in _ROMAN:
         # Titles: "rocky 4" also matches "rocky iv" in text.
-        if kind == "title" and token.isdigit() and int(token) in _ROMAN:
-            tokens.append(f"(?:{token}|{_ROMAN[int(token)]})")
-        else:
-            tokens.append(re.escape(token))
-    body = " ".join(tokens)
-    ending = r"\S*" if kind == "term" else _NAME_SUFFIX
-    return rf"(?<!\S){body}{ending}(?!\S)"
+        return frozenset({token, _ROMAN[int(token)]})
+    if kind == "name" and last:
+        return frozenset({token, *(token + ending for ending in _NAME_ENDINGS)})
+    return frozenset({token})
 
 
 class FilmMatcher:
@@ -146,13 +157,31 @@ class FilmMatcher:
                 evidence.label = self.films[film_id].title if len(film_ids) == 1 else key
 
         self.evidence = list(by_key.values())
-        patterns = [
-            (len(key), f"(?P<k{index}>{_key_pattern(key, kind=group)})")
-            for index, ((group, key), _) in enumerate(by_key.items())
-        ]
-        # Longest keys first, so "ivan drago" wins over "drago" at the same place.
-        patterns.sort(key=lambda item: -item[0])
-        self._regex = re.compile("|".join(p for _, p in patterns)) if patterns else None
+        # Texts are matched token by token through these indexes rather than one big
+        # regex alternation, which took seconds per synopsis with a thousand keys.
+        self._by_first_token: dict[str, list[_KeyMatcher]] = defaultdict(list)
+        self._by_stem: dict[str, list[_KeyMatcher]] = defaultdict(list)
+        self._thai: list[tuple[int, str]] = []
+        for index, (group, key) in enumerate(by_key):
+            if has_thai(key):
+                self._thai.append((index, key.replace(" ", "")))
+                continue
+            tokens = key.split()
+            if group == "term":
+                forms = tuple(_token_forms(t, kind=group, last=False) for t in tokens[:-1])
+                matcher = _KeyMatcher(index, forms, tokens[-1], len(key))
+            else:
+                forms = tuple(
+                    _token_forms(t, kind=group, last=i == len(tokens) - 1)
+                    for i, t in enumerate(tokens)
+                )
+                matcher = _KeyMatcher(index, forms, None, len(key))
+            if matcher.forms:
+                for form in matcher.forms[0]:
+                    self._by_first_token[form].append(matcher)
+            else:
+                self._by_stem[matcher.last_stem].append(matcher)
+        self._stem_lengths = sorted({len(stem) for stem in self._by_stem})
 
     @classmethod
     def from_database(cls) -> "FilmMatcher":
@@ -172,11 +201,28 @@ class FilmMatcher:
         )
 
     def _found(self, text: str) -> set[int]:
-        if self._regex is None:
-            return set()
+        folded = fold(text)
         found: set[int] = set()
-        for match in self._regex.finditer(fold(text)):
-            found.add(int(match.lastgroup[1:]))
+        if self._thai and has_thai(folded):
+            unspaced = folded.replace(" ", "")
+            found.update(index for index, key in self._thai if key in unspaced)
+        tokens = folded.split()
+        position = 0
+        while position < len(tokens):
+            token = tokens[position]
+            options = list(self._by_first_token.get(token, ()))
+            for length in self._stem_lengths:
+                if length > len(token):
+                    break
+                options.extend(self._by_stem.get(token[:length], ()))
+            hits = [option for option in options if option.matches(tokens, position)]
+            if not hits:
+                position += 1
+                continue
+            # The longest key wins at one place: "ivan drago", not "drago".
+            best = max(hits, key=lambda hit: hit.length)
+            found.add(best.index)
+            position += len(best.forms) + (1 if best.last_stem is not None else 0)
         return found
 
     def match(self, text: str, *, header: Header | None = None) -> MatchResult:

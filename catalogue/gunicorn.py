@@ -1,0 +1,25 @@
+"""gunicorn settings for ``make serve``: ``gunicorn --config python:catalogue.gunicorn``.
+
+Environment: GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes,
+default 2 per CPU + 1, at most 9), GUNICORN_TIMEOUT (seconds, default 30),
+GUNICORN_LOG_LEVEL (default info).
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "catalogue.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# The app logs every request itself (catalogue.middleware.AccessLogMiddleware).
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn 25.1+ opens a control socket at one fixed path per user; two servers on one machine
+# (a colleague's, a test's) would fight over it. Nothing here uses it.
+control_socket_disable = True

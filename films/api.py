@@ -1,0 +1,160 @@
+"""The read-only JSON API: the list takes the HTML list's filters, search and pagination."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.pagination import PageNumberPagination
+
+from .filters import FilmFilter
+from .models import Film, FilmTitle, Synopsis
+from .search import attach_matches
+from .views import PAGE_SIZE, FilmDetailView
+
+
+class FilmPagination(PageNumberPagination):
+    page_size = PAGE_SIZE
+
+
+class FilmListSerializer(serializers.ModelSerializer):
+    franchise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    languages = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    match_language = serializers.SerializerMethodField()
+    match_snippet = serializers.SerializerMethodField(
+        help_text="HTML: the matched words are in <mark>, everything else is escaped."
+    )
+
+    class Meta:
+        model = Film
+        fields = [
+            "slug",
+            "title",
+            "year",
+            "kind",
+            "franchise",
+            "languages",
+            "url",
+            "match_language",
+            "match_snippet",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_languages(self, film) -> list[str]:
+        return sorted({synopsis.language for synopsis in film.listed_synopses})
+
+    def get_url(self, film) -> str:
+        return self.context["request"].build_absolute_uri(film.get_absolute_url())
+
+    def get_match_language(self, film) -> str | None:
+        return getattr(film, "match_language", None)
+
+    def get_match_snippet(self, film) -> str | None:
+        return getattr(film, "match_snippet", None) or None
+
+    def to_representation(self, film):
+        data = super().to_representation(film)
+        if not self.context.get("searching"):
+            data.pop("match_language")
+            data.pop("match_snippet")
+        return data
+
+
+class FilmTitleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FilmTitle
+        fields = ["title", "language", "script", "kind"]
+
+
+class SynopsisSerializer(serializers.ModelSerializer):
+    language_name = serializers.CharField(read_only=True)
+    source = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Synopsis
+        fields = ["language", "language_name", "text", "source"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "file": {"type": "string"},
+                "first_line": {"type": "integer"},
+                "last_line": {"type": "integer"},
+            },
+        }
+    )
+    def get_source(self, synopsis) -> dict:
+        return {
+            "file": synopsis.source_file,
+            "first_line": synopsis.source_first_line,
+            "last_line": synopsis.source_last_line,
+        }
+
+
+class FilmDetailSerializer(serializers.ModelSerializer):
+    franchise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+    titles = FilmTitleSerializer(many=True, read_only=True)
+    synopses = SynopsisSerializer(many=True, read_only=True, source="public_synopses")
+
+    class Meta:
+        model = Film
+        fields = [
+            "slug",
+            "title",
+            "year",
+            "kind",
+            "original_language",
+            "franchise",
+            "franchise_position",
+            "url",
+            "titles",
+            "synopses",
+        ]
+
+    def get_url(self, film) -> str:
+        return self.context["request"].build_absolute_uri(film.get_absolute_url())
+
+
+class FilmFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, leaving the FilterSet on the view for the page's snippets."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        view.filterset = filterset
+        return filterset
+
+
+class FilmListAPIView(generics.ListAPIView):
+    """Films, filtered and searched like /films/, in the same order."""
+
+    serializer_class = FilmListSerializer
+    pagination_class = FilmPagination
+    filter_backends = [FilmFilterBackend]
+    filterset = None
+    filterset_class = FilmFilter
+
+    def get_queryset(self):
+        return Film.objects.public()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.filterset is not None:
+            page = list(page)
+            attach_matches(page, self.filterset.active_query)
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["searching"] = bool(self.filterset and self.filterset.active_query)
+        return context
+
+
+class FilmDetailAPIView(generics.RetrieveAPIView):
+    """One film with its titles and published synopses (language and provenance)."""
+
+    serializer_class = FilmDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return FilmDetailView().get_queryset()

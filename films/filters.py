@@ -1,0 +1,120 @@
+"""The film list's filters, shared by the HTML list and the JSON API."""
+
+import django_filters
+from django import forms
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import RangeField
+
+from .languages import native_name
+from .models import Film, FilmKind, Franchise, Synopsis
+from .search import MAX_QUERY_LENGTH, clean_query
+
+
+class SearchField(forms.CharField):
+    """A search box that never rejects input: NUL bytes dropped, length capped."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class YearRangeField(RangeField):
+    """``year_min``/``year_max`` as whole years within the catalogue's plausible range."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        fields = tuple(forms.IntegerField(min_value=1870, max_value=2100) for _ in range(2))
+        super().__init__(fields, *args, **kwargs)
+
+
+class YearRangeFilter(django_filters.RangeFilter):
+    field_class = YearRangeField
+
+
+class FilmFilter(django_filters.FilterSet):
+    ORDERINGS = {
+        "title": ("title_key", "year", "pk"),
+        "year": ("year", "title_key", "pk"),
+        "-year": ("-year", "title_key", "pk"),
+        "franchise": None,  # FilmQuerySet.in_story_order()
+    }
+
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), method="filter_language", empty_label=_("Any language")
+    )
+    franchise = django_filters.ModelChoiceFilter(
+        label=_("Franchise"),
+        queryset=Franchise.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any franchise"),
+    )
+    year = YearRangeFilter(label=_("Year"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=FilmKind.choices, empty_label=_("Any kind")
+    )
+    q = SearchFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH * 1000,  # cut by SearchField, not refused
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Order by"),
+        method="filter_ordering",
+        choices=[
+            ("title", _("Title")),
+            ("year", _("Year, oldest first")),
+            ("-year", _("Year, newest first")),
+            ("franchise", _("Franchise order")),
+        ],
+        empty_label=_("Relevance / title"),
+    )
+
+    class Meta:
+        model = Film
+        fields = ["language", "franchise", "year", "kind", "q", "ordering"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Films per language, for the choices and the counts beside them: one query.
+        self.language_counts = [
+            (row["language"], native_name(row["language"]), row["films"])
+            for row in Synopsis.objects.published()
+            .order_by("language")
+            .values("language")
+            .annotate(films=Count("film", distinct=True))
+        ]
+        self.filters["language"].extra["choices"] = [
+            (code, f"{name} ({code}) · {count}") for code, name, count in self.language_counts
+        ]
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            films = super().qs
+            # Without an explicit ordering or a search, the list is alphabetical.
+            data = self.form.cleaned_data if self.form.is_valid() else {}
+            if not data.get("ordering") and not data.get("q"):
+                films = films.order_by(*self.ORDERINGS["title"])
+            self._qs = films
+        return self._qs
+
+    def filter_language(self, queryset, name: str, value: str):
+        return queryset.with_language(value)
+
+    def filter_search(self, queryset, name: str, value: str):
+        return queryset.search(value, language=self.form.cleaned_data.get("language") or None)
+
+    def filter_ordering(self, queryset, name: str, value: str):
+        if value == "franchise":
+            return queryset.in_story_order()
+        return queryset.order_by(*self.ORDERINGS[value])
+
+    @property
+    def active_query(self) -> str:
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("q") or ""
+        return ""

@@ -1,0 +1,425 @@
+"""Search: language → PostgreSQL text-search config, search columns, query parsing, snippets.
+
+Every synopsis stores three derived columns, filled by :func:`search_columns` from
+``Synopsis.save()`` (the importer saves one synopsis at a time):
+
+- ``search_config``: the PostgreSQL ``regconfig`` of its language (``da`` → ``danish``);
+- ``search_text``: the text the ``tsvector`` is generated from: Thai segmented into
+  space-separated words (PostgreSQL has no Thai parser), Latin accents folded except in
+  languages where the marked letter is a different letter (Danish ``mødes`` ≠ ``modes``);
+- ``search_blob``: the SQLite matcher's haystack: case-folded, punctuation-free, accents
+  folded the same way, Thai left unsegmented so a substring finds a Thai word anywhere.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import _fold_char, has_thai, title_key
+
+# Longest query we look at; longer input is cut, never rejected.
+MAX_QUERY_LENGTH = 200
+# Most synopses a text query ranks; enough for any page a person reads.
+CANDIDATE_CAP = 2000
+
+# BCP 47 primary subtag → PostgreSQL text-search configuration (`\dF` on PostgreSQL 15).
+SEARCH_CONFIGS: dict[str, str] = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+# Thai (no PostgreSQL parser: we segment it ourselves) and anything unknown.
+FALLBACK_CONFIG = "simple"
+
+# Languages whose marked letters are letters of their own: folding them makes false
+# matches (Danish "mødes" meets/"modes" fashions, Swedish "får" sheep/"far" father).
+KEEPS_DIACRITICS = frozenset(
+    {"da", "nb", "nn", "no", "sv", "fi", "is", "fo", "de", "et", "hu", "tr", "pl", "cs", "sk"}
+)
+
+# Names the Thai dictionary lacks; without them "ร็อคกี้" becomes "ร็อค|กี้" (notes §3).
+THAI_NAMES = (
+    "ร็อคกี้",
+    "บัลโบ",
+    "บัลโบอา",
+    "อพอลโล่",
+    "ครี้ด",
+    "เอเดรียน",
+    "ฟิลาเดลเฟีย",
+    "ดราโก้",
+    "มิกกี้",
+    "พอลลี่",
+)
+
+
+def primary_subtag(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def search_config_for(language: str) -> str:
+    """Return the PostgreSQL text-search config of a BCP 47 tag: "da-DK" → "danish"."""
+    return SEARCH_CONFIGS.get(primary_subtag(language), FALLBACK_CONFIG)
+
+
+def folds_accents(language: str) -> bool:
+    return primary_subtag(language) not in KEEPS_DIACRITICS
+
+
+@lru_cache(maxsize=1)
+def _thai_dictionary():
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import dict_trie
+
+    return dict_trie(set(thai_words()) | set(THAI_NAMES))
+
+
+_THAI_RUN = re.compile(r"[\u0E00-\u0E7F]+")
+
+
+def segment_thai(text: str) -> str:
+    """Return ``text`` with every run of Thai split into space-separated words (offline)."""
+    if not has_thai(text):
+        return text
+    from pythainlp.tokenize import word_tokenize
+
+    trie = _thai_dictionary()
+
+    def split(match: re.Match) -> str:
+        words = word_tokenize(match.group(), custom_dict=trie, engine="newmm")
+        return " " + " ".join(word for word in words if word.strip()) + " "
+
+    return " ".join(_THAI_RUN.sub(split, text).split())
+
+
+def normalise(text: str, *, fold_accents: bool = True) -> str:
+    """Return ``text`` case-folded, punctuation as single spaces, Latin accents folded if asked.
+
+    Only Latin letters lose their marks: Thai vowels and tone marks are combining
+    characters, and stripping them destroys the word.
+    """
+    text = unicodedata.normalize("NFKC", text.replace("\x00", "")).casefold()
+    chars = []
+    for char in text:
+        if unicodedata.category(char)[0] not in "LNM":
+            chars.append(" ")
+        elif fold_accents:
+            chars.append(_fold_char(char))
+        else:
+            chars.append(char)
+    return " ".join("".join(chars).split())
+
+
+@dataclass(frozen=True)
+class SearchColumns:
+    search_config: str
+    search_text: str
+    search_blob: str
+
+
+def search_columns(*, text: str, language: str) -> SearchColumns:
+    """Return a synopsis's derived search columns."""
+    fold_accents = folds_accents(language)
+    return SearchColumns(
+        search_config=search_config_for(language),
+        search_text=segment_thai(normalise(text, fold_accents=fold_accents)),
+        search_blob=normalise(text, fold_accents=fold_accents),
+    )
+
+
+def clean_query(raw: str | None) -> str:
+    """Return the query as searched: NUL bytes gone, whitespace collapsed, length capped."""
+    if not raw:
+        return ""
+    text = raw.replace("\x00", "")[: MAX_QUERY_LENGTH * 4]
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A visitor's query in the shapes each matcher needs."""
+
+    raw: str
+    title_key: str
+    # Word variants for the SQLite matcher: every word must be found, in one of its forms.
+    words: tuple[tuple[str, ...], ...]
+    # websearch text for PostgreSQL, with and without Latin accents folded, Thai segmented.
+    websearch_folded: str
+    websearch_plain: str
+
+
+def parse_query(raw: str | None) -> ParsedQuery | None:
+    """Return the parsed query, or None when there is nothing to search for."""
+    query = clean_query(raw)
+    if not normalise(query):
+        return None
+    words = []
+    for token in normalise(query, fold_accents=False).split():
+        folded = normalise(token)
+        words.append((folded,) if folded == token else (folded, token))
+
+    def websearch(fold_accents: bool) -> str:
+        # Keep websearch's operators ("quoted phrase", -exclude, or) but fold the words.
+        parts = re.findall(r'"[^"]*"|\S+', query)
+        out = []
+        for part in parts:
+            if part.lower() == "or":
+                out.append("or")
+                continue
+            prefix = "-" if part.startswith("-") and len(part) > 1 else ""
+            body = part[len(prefix) :]
+            quoted = body.startswith('"')
+            words_ = segment_thai(normalise(body, fold_accents=fold_accents))
+            if not words_:
+                continue
+            out.append(f'{prefix}"{words_}"' if quoted or " " in words_ else prefix + words_)
+        return " ".join(out)
+
+    return ParsedQuery(
+        raw=query,
+        title_key=title_key(query),
+        words=tuple(words),
+        websearch_folded=websearch(True),
+        websearch_plain=websearch(False),
+    )
+
+
+# Markers PostgreSQL puts around a match; the snippet is escaped before they become <mark>.
+MATCH_START = "\u0002"
+MATCH_STOP = "\u0003"
+
+
+def snippet_html(headline: str) -> str:
+    """Return a headline with match markers as safe HTML: everything else escaped."""
+    escaped = html.escape(headline.replace("\n", " "))
+    return escaped.replace(MATCH_START, "<mark>").replace(MATCH_STOP, "</mark>")
+
+
+def _folded_with_offsets(text: str, *, fold_accents: bool) -> tuple[str, list[int]]:
+    folded_parts: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        piece = char.casefold()
+        if fold_accents:
+            piece = "".join(_fold_char(c) for c in unicodedata.normalize("NFKC", piece))
+        folded_parts.append(piece)
+        offsets.extend([index] * len(piece))
+    return "".join(folded_parts), offsets
+
+
+def python_snippet(text: str, query: ParsedQuery, *, language: str, width: int = 220) -> str:
+    """Return an HTML snippet of ``text`` around the first word of ``query`` it contains."""
+    fold_accents = folds_accents(language)
+    folded, offsets = _folded_with_offsets(text, fold_accents=fold_accents)
+    spans = []
+    for variants in query.words:
+        for variant in variants:
+            for match in re.finditer(re.escape(variant), folded):
+                start = offsets[match.start()]
+                stop = offsets[match.end() - 1] + 1
+                spans.append((start, stop))
+    if not spans:
+        return html.escape(text[:width]) + ("…" if len(text) > width else "")
+    spans.sort()
+    first = spans[0][0]
+    begin = max(0, first - width // 3)
+    end = min(len(text), begin + width)
+    if begin:
+        # Start on a word boundary where there is one nearby.
+        space = text.find(" ", begin, first)
+        begin = space + 1 if space != -1 else begin
+    pieces, cursor = [], begin
+    for start, stop in spans:
+        if start < cursor or stop > end:
+            continue
+        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(f"<mark>{html.escape(text[start:stop])}</mark>")
+        cursor = stop
+    pieces.append(html.escape(text[cursor:end]))
+    body = " ".join("".join(pieces).split())
+    return ("…" if begin else "") + body + ("…" if end < len(text) else "")
+
+
+# PostgreSQL configs whose languages keep their diacritics (see KEEPS_DIACRITICS).
+_CONFIGS_KEEPING_DIACRITICS = frozenset(
+    {search_config_for(language) for language in KEEPS_DIACRITICS} - {FALLBACK_CONFIG}
+)
+
+
+def postgres_query(query: ParsedQuery, configs: list[str]):
+    """Return the OR of one websearch query per config: constant configs keep the GIN index."""
+    from django.contrib.postgres.search import SearchQuery
+
+    combined = None
+    for config in sorted(set(configs)) or [FALLBACK_CONFIG]:
+        text = (
+            query.websearch_plain
+            if config in _CONFIGS_KEEPING_DIACRITICS
+            else query.websearch_folded
+        )
+        part = SearchQuery(text, config=config, search_type="websearch")
+        combined = part if combined is None else combined | part
+    return combined
+
+
+def matching_synopses(query: ParsedQuery, *, language: str | None = None):
+    """Return published synopses whose text matches ``query``, annotated with ``rank``."""
+    from django.contrib.postgres.search import SearchRank
+    from django.db import connection
+    from django.db.models import F, FloatField, Q, Value
+
+    from .models import Synopsis
+
+    synopses = Synopsis.objects.published()
+    if language:
+        synopses = synopses.filter(language=language)
+    if connection.vendor == "postgresql":
+        if language:
+            configs = [search_config_for(language)]
+        else:
+            configs = list(
+                Synopsis.objects.published()
+                .order_by()
+                .values_list("search_config", flat=True)
+                .distinct()
+            )
+        pg_query = postgres_query(query, configs)
+        return synopses.filter(search_vector=pg_query).annotate(
+            rank=SearchRank(F("search_vector"), pg_query)
+        )
+    condition = Q()
+    for variants in query.words:
+        word = Q()
+        for variant in variants:
+            word |= Q(search_blob__contains=variant)
+        condition &= word
+    return synopses.filter(condition).annotate(rank=Value(1.0, output_field=FloatField()))
+
+
+def title_rank(query: ParsedQuery):
+    """Return an expression: 3 exact title, 2 title starts with the query, 1 contains it, 0."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+
+    from .models import FilmTitle
+
+    key = query.title_key
+
+    def matches(lookup: str) -> Q:
+        titles = FilmTitle.objects.filter(film=OuterRef("pk"), **{f"title_key{lookup}": key})
+        return Q(**{f"title_key{lookup}": key}) | Q(Exists(titles))
+
+    return Case(
+        When(matches(""), then=Value(3)),
+        When(matches("__startswith"), then=Value(2)),
+        When(matches("__contains"), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def search_films(films, raw: str | None, *, language: str | None = None):
+    """Return ``films`` matching ``raw`` in a title or a synopsis: title matches first.
+
+    Each film carries ``title_rank``, ``text_rank`` and ``matched_synopsis_id`` (its best
+    synopsis); :func:`attach_matches` turns those into snippets for the displayed page only.
+    """
+    from django.db.models import FloatField, OuterRef, Q, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    query = parse_query(raw)
+    if query is None:
+        return films
+    synopses = matching_synopses(query, language=language)
+    best = synopses.filter(film=OuterRef("pk")).order_by("-rank", "pk")
+    # A capped candidate set: only so many synopses are ever ranked.
+    candidates = synopses.order_by().values("film_id")[:CANDIDATE_CAP]
+    conditions = Q(pk__in=candidates)
+    if query.title_key:
+        conditions |= Q(title_rank__gt=0)
+        films = films.annotate(title_rank=title_rank(query))
+    else:
+        films = films.annotate(title_rank=Value(0))
+    return (
+        films.annotate(
+            text_rank=Coalesce(
+                Subquery(best.values("rank")[:1]), Value(0.0), output_field=FloatField()
+            ),
+            matched_synopsis_id=Subquery(best.values("pk")[:1]),
+        )
+        .filter(conditions)
+        .order_by("-title_rank", "-text_rank", "title", "year", "pk")
+    )
+
+
+def attach_matches(films, raw: str | None) -> None:
+    """Give each film on a page ``match_language`` and ``match_snippet``: one query at most."""
+    from django.contrib.postgres.search import SearchHeadline
+    from django.db import connection
+    from django.db.models import F
+
+    from .models import Synopsis
+
+    query = parse_query(raw)
+    films = list(films)
+    for film in films:
+        film.match_language = None
+        film.match_snippet = ""
+    ids = {getattr(film, "matched_synopsis_id", None) for film in films} - {None}
+    if query is None or not ids:
+        return
+    synopses = Synopsis.objects.filter(pk__in=ids).only("id", "language", "text", "search_config")
+    use_headline = connection.vendor == "postgresql"
+    if use_headline:
+        # Every config: a page has few rows, and this saves asking which configs they use.
+        configs = [*SEARCH_CONFIGS.values(), FALLBACK_CONFIG]
+        synopses = synopses.annotate(
+            headline=SearchHeadline(
+                "text",
+                postgres_query(query, configs),
+                config=F("search_config"),
+                start_sel=MATCH_START,
+                stop_sel=MATCH_STOP,
+                max_words=40,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+    by_id = {synopsis.pk: synopsis for synopsis in synopses}
+    for film in films:
+        synopsis = by_id.get(getattr(film, "matched_synopsis_id", None))
+        if synopsis is None:
+            continue
+        film.match_language = synopsis.language
+        if use_headline and not has_thai(synopsis.text) and MATCH_START in synopsis.headline:
+            film.match_snippet = snippet_html(synopsis.headline)
+        else:
+            film.match_snippet = python_snippet(synopsis.text, query, language=synopsis.language)

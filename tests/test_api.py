@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from .test_views import make_films
+
+API = reverse("films:api-film-list")
+LIST = reverse("films:film-list")
+
+
+def test_api_list_shape(client, catalogue):
+    data = client.get(API).json()
+    assert set(data) == {"count", "next", "previous", "results"}
+    assert data["count"] == 8
+    first = data["results"][0]
+    assert set(first) == {"slug", "title", "year", "kind", "franchise", "languages", "url"}
+    rocky = next(film for film in data["results"] if film["slug"] == "rocky-balboa")
+    assert rocky["languages"] == ["es", "th"]
+    assert rocky["franchise"] == "rocky"
+    assert rocky["url"] == "http://testserver/films/rocky-balboa/"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "Rocky 4"},
+        {"q": "rocky"},
+        {"q": "ร็อคกี้"},
+        {"language": "da"},
+        {"kind": "unofficial"},
+        {"franchise": "rocky", "ordering": "franchise"},
+        {"year_min": "1980", "year_max": "1990", "ordering": "-year"},
+        {"q": "Philadelphia", "language": "en"},
+    ],
+)
+def test_api_list_matches_the_html_list(client, catalogue, params):
+    html_slugs = [film.slug for film in client.get(LIST, params).context["films"]]
+    api_slugs = [film["slug"] for film in client.get(API, params).json()["results"]]
+    assert api_slugs == html_slugs
+
+
+def test_api_search_names_the_matched_language_and_snippet(client, catalogue):
+    results = client.get(API, {"q": "decision dividida"}).json()["results"]
+    assert results[0]["slug"] == "rocky-balboa"
+    assert results[0]["match_language"] == "es"
+    assert "<mark>" in results[0]["match_snippet"]
+    title_only = client.get(API, {"q": "Rocky 4"}).json()["results"][0]
+    assert title_only["match_language"] is None
+
+
+def test_api_pagination_keeps_filters(client, db):
+    make_films(30)
+    data = client.get(API, {"language": "en", "q": "boxer"}).json()
+    assert data["count"] == 30 and len(data["results"]) == 12
+    assert "language=en" in data["next"] and "q=boxer" in data["next"] and "page=2" in data["next"]
+    assert client.get(data["next"]).status_code == 200
+
+
+def test_api_detail(client, catalogue):
+    data = client.get(reverse("films:api-film-detail", kwargs={"slug": "rocky-iv"})).json()
+    assert data["franchise"] == "rocky" and data["franchise_position"] == 4
+    assert {"title": "ร็อคกี้ 4", "language": "th", "script": "Thai", "kind": "localized"} in data[
+        "titles"
+    ]
+    synopsis = data["synopses"][0]
+    assert synopsis["language"] == "da" and synopsis["language_name"] == "Dansk"
+    assert synopsis["source"]["file"] == "synopses/test.txt"
+    assert synopsis["source"]["last_line"] >= synopsis["source"]["first_line"]
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"page": "abc"}, 404),
+        ({"page": "99"}, 404),
+        ({"language": "xx"}, 400),
+        ({"year_min": "abc"}, 400),
+        ({"franchise": "nope"}, 400),
+        ({"q": "x" * 100_000}, 200),
+        ({"q": "Rocky\x00 4"}, 200),
+    ],
+)
+def test_api_bad_parameters(client, catalogue, params, status):
+    assert client.get(API, params).status_code == status
+
+
+def test_api_unknown_film_is_404(client, db):
+    assert client.get(reverse("films:api-film-detail", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_openapi_schema(client, db):
+    response = client.get(reverse("films:api-schema"), headers={"accept": "application/json"})
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/films/" in paths and "/api/films/{slug}/" in paths
+    parameters = {p["name"] for p in paths["/api/films/"]["get"]["parameters"]}
+    assert {"q", "language", "franchise", "year_min", "year_max", "kind", "ordering"} <= parameters
+
+
+API_PAGES = [
+    ("api list", API),
+    ("api search", API + "?q=boxer&language=en"),
+    ("api detail", "/api/films/big-2/"),
+]
+
+
+@pytest.mark.parametrize(("name", "url"), API_PAGES, ids=[name for name, _ in API_PAGES])
+def test_each_api_page_costs_a_fixed_number_of_queries(
+    client, db, count_queries, name, url, django_assert_max_num_queries
+):
+    make_films(3)
+    _, small = count_queries(client, url, accept="application/json")
+    make_films(27)
+    with django_assert_max_num_queries(6):
+        response, large = count_queries(client, url, accept="application/json")
+    assert response.status_code == 200
+    assert small == large, f"{name}: {small} queries for 3 films, {large} for 30"
+    print(f"{name}: {large} queries")

@@ -1,0 +1,245 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from films.templatetags.films_tags import synopsis_blocks
+
+from .factories import FilmFactory, FilmTitleFactory, FranchiseFactory, SynopsisFactory
+
+LIST = reverse("films:film-list")
+
+
+def listed_slugs(response) -> list[str]:
+    return [film.slug for film in response.context["films"]]
+
+
+def test_root_redirects_to_the_film_list(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == LIST
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["rocky", "rocky-ii", "rocky-iii", "rocky-iv", "rocky-v", "rocky-balboa"]),
+        ({"language": "th"}, ["rocky-balboa"]),
+        ({"language": "da"}, ["rocky", "rocky-iv"]),
+        ({"language": "es"}, ["rocky-balboa"]),
+        ({"language": "en"}, ["the-karate-kid", "one-more-round"]),  # "Karate Kid, The"
+        ({"franchise": "rocky", "ordering": "franchise"}, None),
+        ({"year_min": "1980", "year_max": "1985"}, ["the-karate-kid", "rocky-iii", "rocky-iv"]),
+        ({"year_min": "2000"}, ["one-more-round", "rocky-balboa"]),
+        ({"kind": "unofficial"}, ["one-more-round"]),
+        ({"kind": "released", "language": "en"}, ["the-karate-kid"]),
+        ({"ordering": "year", "language": "da"}, ["rocky", "rocky-iv"]),
+        ({"ordering": "-year", "language": "da"}, ["rocky-iv", "rocky"]),
+        ({"q": "Rocky 4"}, ["rocky-iv"]),
+        ({"q": "rocky", "language": "th"}, ["rocky-balboa"]),
+        ({"q": "Philadelphia", "kind": "unofficial"}, ["one-more-round"]),
+        ({"q": "Rocky", "year_max": "1979", "ordering": "-year"}, ["rocky-ii", "rocky"]),
+    ],
+)
+def test_film_list_filters(client, catalogue, params, expected):
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    slugs = listed_slugs(response)
+    if expected is None:  # franchise in story order
+        expected = ["rocky", "rocky-ii", "rocky-iii", "rocky-iv", "rocky-v", "rocky-balboa"]
+        expected.append("one-more-round")
+        assert slugs == expected
+    elif not params:
+        assert set(expected) <= set(slugs)
+    else:
+        assert slugs == expected
+
+
+def test_film_list_shows_languages_badge_and_counts(client, catalogue):
+    html = client.get(LIST).content.decode()
+    assert 'class="badge badge-unofficial"' in html
+    assert (
+        '<span class="lang-tag" lang="th" title="th"><span class="lang-code">th</span> ไทย' in html
+    )
+    # Films per language beside the filter: Danish has two films.
+    assert re.search(r'lang="da">Dansk</span>.*?<span class="count">2</span>', html, re.S)
+    assert "Pending secret" not in html
+
+
+def test_search_shows_the_snippet_and_its_language(client, catalogue):
+    html = client.get(LIST, {"q": "Miyagi"}).content.decode()
+    assert "Matched in English (en)" in html
+    assert "<mark>Miyagi</mark>" in html
+
+
+def test_search_snippet_is_escaped(client, db):
+    SynopsisFactory(language="en", text="<script>alert(1)</script> the fighter wins")
+    html = client.get(LIST, {"q": "fighter"}).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "<mark>fighter</mark>" in html
+
+
+def test_pagination_keeps_every_filter(client, db):
+    for _ in range(30):
+        SynopsisFactory(film=FilmFactory(year=1990), language="en")
+    response = client.get(LIST, {"language": "en", "year_min": "1980", "q": "boxer"})
+    html = response.content.decode()
+    assert response.context["paginator"].count == 30
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert all(part in next_link for part in ["language=en", "year_min=1980", "q=boxer", "page=2"])
+    page_two = client.get(LIST + next_link)
+    assert page_two.status_code == 200
+    assert len(page_two.context["films"]) == 12
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "error_field"),
+    [
+        ({"page": "abc"}, 404, None),
+        ({"page": "999"}, 404, None),
+        ({"page": "-1"}, 404, None),
+        ({"language": "xx"}, 200, "language"),
+        ({"franchise": "no-such-franchise"}, 200, "franchise"),
+        ({"year_min": "abc"}, 200, "year"),
+        ({"year_max": "1" * 400}, 200, "year"),
+        ({"kind": "bootleg"}, 200, "kind"),
+        ({"ordering": "DROP TABLE"}, 200, "ordering"),
+        ({"q": "x" * 100_000}, 200, None),
+        ({"q": "Rocky\x00 4"}, 200, None),
+        ({"q": "\x00"}, 200, None),
+        ({"q": '"unbalanced -( or or &|!:*'}, 200, None),
+        ({"language": "th\x00"}, 200, "language"),
+    ],
+)
+def test_bad_parameters_never_give_a_server_error(client, catalogue, params, status, error_field):
+    response = client.get(LIST, params)
+    assert response.status_code == status
+    if error_field:
+        assert error_field in response.context["filter"].form.errors
+        assert 'role="alert"' in response.content.decode()
+
+
+def test_an_empty_result_says_so_and_suggests_what_to_try(client, catalogue):
+    html = client.get(LIST, {"q": "zzzzqqq", "language": "da"}).content.decode()
+    assert "No film matches." in html
+    assert "Remove the filters" in html
+    assert "Try fewer or different words" in html
+
+
+def test_404_page(client, db):
+    response = client.get(reverse("films:film-detail", kwargs={"slug": "nope"}))
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_film_detail(client, catalogue):
+    response = client.get(reverse("films:film-detail", kwargs={"slug": "rocky-iv"}))
+    html = response.content.decode()
+    assert '<span lang="th">ร็อคกี้ 4</span>' in html
+    assert '<div class="synopsis-text" lang="da">' in html
+    assert "Dansk" in html
+    assert "Source: synopses/test.txt, lines" in html
+    assert 'rel="prev" href="/films/rocky-iii/"' in html
+    assert 'rel="next" href="/films/rocky-v/"' in html
+
+
+def test_film_detail_orders_synopses_by_accept_language(client, catalogue):
+    url = reverse("films:film-detail", kwargs={"slug": "rocky-balboa"})
+    SynopsisFactory(film=catalogue["rocky-balboa"], language="en", text="English text.")
+
+    def order(header):
+        response = client.get(url, headers={"accept-language": header})
+        return [synopsis.language for synopsis in response.context["synopses"]]
+
+    assert order("th") == ["th", "en", "es"]
+    assert order("es-MX,es;q=0.9") == ["es", "en", "th"]
+    assert order("da;q=0.2, th;q=0.5, es;q=0.9") == ["es", "th", "en"]
+    assert order("") == ["en", "es", "th"]
+    assert order("garbage;;;q=x") == ["en", "es", "th"]
+
+
+def test_film_detail_renders_chapters_as_headings(client, catalogue):
+    html = client.get(reverse("films:film-detail", kwargs={"slug": "one-more-round"})).content
+    html = html.decode()
+    assert "<h4>Chapter One: The Weight of Time</h4>" in html
+    assert '<span class="badge badge-unofficial">' in html
+    assert "<p>.</p>" not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "blocks"),
+    [
+        (
+            "Chapter One: The Weight of Time\nThey say every fighter knows.\n.\n\nEpilogue: Legacy",
+            [
+                ("heading", "Chapter One: The Weight of Time"),
+                ("paragraph", "They say every fighter knows."),
+                ("heading", "Epilogue: Legacy"),
+            ],
+        ),
+        ("“I did it, Adrien…”", [("paragraph", "“I did it, Adrien…”")]),
+        ("ร็อคกี้ บัลโบ", [("paragraph", "ร็อคกี้ บัลโบ")]),
+        ("Rocky", [("paragraph", "Rocky")]),
+    ],
+)
+def test_synopsis_blocks(text, blocks):
+    assert synopsis_blocks(text) == blocks
+
+
+def test_franchise_pages(client, catalogue):
+    html = client.get(reverse("films:franchise-list")).content.decode()
+    assert "Rocky" in html and "7 films" in html
+    response = client.get(reverse("films:franchise-detail", kwargs={"slug": "rocky"}))
+    assert [film.slug for film in response.context["films"]][:2] == ["rocky", "rocky-ii"]
+    assert [tag for tag, _ in response.context["languages"]] == ["da", "en", "es", "th"]
+    grid = dict(response.context["grid"])
+    assert grid[catalogue["rocky"]] == [True, False, False, False]
+    assert grid[catalogue["rocky-balboa"]] == [False, False, True, True]
+    assert 'class="missing"' in response.content.decode()
+
+
+def test_language_page(client, catalogue):
+    response = client.get(reverse("films:language-list"))
+    rows = {row["language"]: row for row in response.context["languages"]}
+    assert rows["da"]["synopses"] == 2 and rows["th"]["name"] == "ไทย"
+    assert "?language=th" in response.content.decode()
+
+
+def make_films(count: int) -> None:
+    """Add ``count`` films to the "big" franchise, each with a Thai title and two synopses."""
+    franchise = FranchiseFactory(name="Big", slug="big")
+    start = franchise.films.count()
+    for number in range(start + 1, start + count + 1):
+        film = FilmFactory(slug=f"big-{number}", franchise=franchise, franchise_position=number)
+        FilmTitleFactory(film=film, language="th", title=f"ภาพยนตร์ {number}")
+        SynopsisFactory(film=film, language="en", text=f"A boxer story {number}.")
+        SynopsisFactory(film=film, language="da", text=f"En bokser historie {number}.")
+
+
+PAGES = [
+    ("list", LIST),
+    ("list, filtered", LIST + "?language=en&franchise=big&year_min=1900&kind=released"),
+    ("list, search", LIST + "?q=boxer"),
+    ("list, search and filters", LIST + "?q=bokser&language=da&ordering=year"),
+    ("detail", "/films/big-2/"),
+    ("franchise", "/franchises/big/"),
+    ("franchises", "/franchises/"),
+    ("languages", "/languages/"),
+]
+QUERY_COUNTS: dict[str, tuple[int, int]] = {}
+
+
+@pytest.mark.parametrize(("name", "url"), PAGES, ids=[name for name, _ in PAGES])
+def test_each_page_costs_a_fixed_number_of_queries(
+    client, db, count_queries, name, url, django_assert_max_num_queries
+):
+    make_films(3)
+    small_response, small = count_queries(client, url)
+    make_films(27)
+    with django_assert_max_num_queries(8):
+        large_response, large = count_queries(client, url)
+    assert small_response.status_code == large_response.status_code == 200
+    assert small == large, f"{name}: {small} queries for 3 films, {large} for 30"
+    if "films" in large_response.context:
+        assert len(large_response.context["films"]) >= 3
+    print(f"{name}: {large} queries")
