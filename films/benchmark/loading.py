@@ -151,6 +151,33 @@ def _copy_synopses(synopses: Iterable[Synopsis]) -> None:
             )
 
 
+def _drop_secondary_indexes() -> list[str]:
+    """Drop the synopsis indexes no constraint needs; return their definitions.
+
+    Building an index once after COPY is several times faster than updating it per row
+    (GIN above all). Only called when the table holds nothing but benchmark rows.
+    """
+    table = Synopsis._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return [definition for _, definition in indexes]
+
+
+def _create_indexes(definitions: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for definition in definitions:
+            cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
+
+
 def load_catalogue(
     spec: CatalogueSpec, *, force: bool = False, reload: bool = False, progress=None
 ) -> LoadFigures:
@@ -192,6 +219,7 @@ def load_catalogue(
     film_ids = [row.pk for row in film_rows]
 
     use_copy = connection.vendor == "postgresql"
+    dropped = _drop_secondary_indexes() if use_copy and not connection.in_atomic_block else []
     done = 0
     for batch in _batches(iter_synopses(spec), COPY_BATCH_SIZE if use_copy else BATCH_SIZE):
         rows = [_synopsis(item, film_ids) for item in batch]
@@ -203,6 +231,10 @@ def load_catalogue(
         done += len(rows)
         if progress is not None:
             progress(done, spec.synopses, time.perf_counter() - started)
+    if dropped:
+        if progress is not None:
+            progress(done, spec.synopses, time.perf_counter() - started)
+        _create_indexes(dropped)
     seconds = time.perf_counter() - started
     analyse_tables()
     return LoadFigures(
