@@ -15,7 +15,7 @@ from types import ModuleType
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, reset_queries
 from django.http import HttpRequest, JsonResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -132,6 +132,9 @@ def measure_page(client: Client, name: str, url: str, *, repeats: int) -> PageFi
     if not url:
         return PageFigures(name, url, 404, Timing(), None)
     try:
+        # Each request empties the query log (request_started → reset_queries), so it must
+        # be empty when the capture starts, or the capture's slice of it comes out empty.
+        reset_queries()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
     except Exception as error:  # a page that crashes is a figure too, not the end of the run
