@@ -69,7 +69,9 @@ def run_benchmark(
     progress(f"import: {import_count} synopses through the importer, then langdetect alone")
     imported = measure_import(synopses=import_count, seed=seed)
     progress("pages and search")
-    pages = measure_pages(spec, repeats=repeats, search_repeats=search_repeats)
+    pages = measure_pages(
+        spec, repeats=repeats, search_repeats=search_repeats, budget=2.0 if quick else 15.0
+    )
 
     result = {
         "benchmark": {

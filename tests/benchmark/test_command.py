@@ -65,7 +65,15 @@ def test_load_and_import_figures(figures):
 def test_baseline_and_pages(figures):
     assert figures["baseline"]["result"] == "ok"
     assert set(figures["baseline"]) >= FIGURE_KEYS
-    assert set(figures["pages"]) == {"list", "list_page_2", "detail", "franchise", "search", "api"}
+    assert set(figures["pages"]) == {
+        "list",
+        "list_page_2",
+        "detail",
+        "franchise",
+        "franchise_small",
+        "search",
+        "api",
+    }
     for page in figures["pages"].values():
         # Pages the branch does not have yet are "n/a (404)", never a crash.
         assert page["result"] == "ok" or page["result"].startswith("n/a")
