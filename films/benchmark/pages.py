@@ -15,7 +15,7 @@ from types import ModuleType
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection, reset_queries
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -141,11 +141,10 @@ def measure_page(
     if not url:
         return PageFigures(name, url, 404, Timing(), None)
     try:
-        # Each request empties the query log (request_started → reset_queries), so it must
-        # be empty when the capture starts, or the capture's slice of it comes out empty.
-        reset_queries()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
+        # Now: captured_queries slices the live log, which every later request empties.
+        query_count = len(queries.captured_queries)
     except Exception as error:  # a page that crashes is a figure too, not the end of the run
         return PageFigures(name, url, None, Timing(), None, error=type(error).__name__)
     if response.status_code != 200:
@@ -158,7 +157,7 @@ def measure_page(
         timing.samples_ms.append((time.perf_counter() - started) * 1000)
         if len(timing.samples_ms) >= MIN_SAMPLES and time.perf_counter() > deadline:
             break
-    return PageFigures(name, url, 200, timing, len(queries.captured_queries))
+    return PageFigures(name, url, 200, timing, query_count)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def test_every_section_is_there(figures):
         "targets",
     }
     assert figures["catalogue"]["synopses"] == 60
+    assert figures["pages"]["list"]["queries"] > 0
 
 
 def test_load_and_import_figures(figures):
