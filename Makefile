@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint format migrate import clean
+.PHONY: install run test test-sqlite test-postgres lint format migrate import clean benchmark
 .PHONY: serve loadtest
 
 install: $(VENV)/.installed
@@ -24,6 +24,12 @@ import: migrate
 
 run: import
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# `make benchmark BENCHMARK_ARGS="--synopses 100000"` on the database DATABASE_URL selects
+# (use a database of its own: one with other data is refused). README: Performance.
+BENCHMARK_ARGS ?= --quick
+benchmark: migrate
+	$(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

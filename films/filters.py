@@ -2,12 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import RangeField
 
+from .caching import language_counts
 from .languages import native_name
-from .models import Film, FilmKind, Franchise, Synopsis
+from .models import Film, FilmKind, Franchise
 from .search import MAX_QUERY_LENGTH, clean_query
 
 
@@ -81,11 +81,7 @@ class FilmFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Films per language, for the choices and the counts beside them: one query.
         self.language_counts = [
-            (row["language"], native_name(row["language"]), row["films"])
-            for row in Synopsis.objects.published()
-            .order_by("language")
-            .values("language")
-            .annotate(films=Count("film", distinct=True))
+            (language, native_name(language), films) for language, films in language_counts()
         ]
         self.filters["language"].extra["choices"] = [
             (code, f"{name} ({code}) · {count}") for code, name, count in self.language_counts

@@ -378,10 +378,7 @@ class Synopsis(models.Model):
         return f"{self.film or _('Unassigned')} [{self.language}] {where}"
 
     def save(self, *args, **kwargs) -> None:
-        columns = search_columns(text=self.text, language=self.language)
-        self.search_config = columns.search_config
-        self.search_text = columns.search_text
-        self.search_blob = columns.search_blob
+        self.fill_derived()
         if kwargs.get("update_fields") is not None and {"text", "language"} & set(
             kwargs["update_fields"]
         ):
@@ -392,6 +389,13 @@ class Synopsis(models.Model):
                 "search_blob",
             }
         super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """Fill the search columns from the text and language (bulk loaders call this too)."""
+        columns = search_columns(text=self.text, language=self.language)
+        self.search_config = columns.search_config
+        self.search_text = columns.search_text
+        self.search_blob = columns.search_blob
 
     @property
     def language_name(self) -> str:

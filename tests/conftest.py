@@ -41,3 +41,13 @@ def _axes_off_unless_asked(request, settings):
     # django-axes wants a request in authenticate(), which client.login() does not pass; only
     # tests marked `axes` exercise the lockout.
     settings.AXES_ENABLED = "axes" in request.keywords
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached catalogue counts must not outlive the test (and its rolled-back rows)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,338 @@
+"""Page and search latency through Django's test client, with SQL query counts.
+
+Every page is compared with a baseline in the same run: ``/healthz`` when the project has
+it, otherwise a view defined here that runs ``SELECT 1`` through the same middleware.
+A page the project does not have yet is reported as "n/a (404)", not an error.
+"""
+
+import logging
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, path, reverse
+
+from ..models import Film, Franchise, Synopsis
+from .corpus import SLUG_PREFIX, CatalogueSpec, film_specs, franchise_specs, vocabularies
+from .loading import MARKER_SLUG
+
+BASELINE_PATH = "/__benchmark__/select-1"
+HEALTHZ_PATH = "/healthz"
+# Names the site may give its pages, tried in order; then a plain path.
+LIST_NAMES = ("films:film-list", "films:list", "films:index")
+API_NAMES = ("api:film-list", "films:api-film-list", "api:films", "films-api:film-list")
+LIST_FALLBACK = "/films/"
+PAGE_BUDGET_SECONDS = 15.0
+MIN_SAMPLES = 3
+API_FALLBACK = "/api/films/"
+
+
+def baseline_view(request: HttpRequest) -> JsonResponse:
+    """The cheapest page that still touches the database: the throughput every page is held to."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"ok": True})
+
+
+def benchmark_urlconf() -> ModuleType:
+    """The project's URLs plus the baseline view, so both go through the same stack."""
+    project = import_module(settings.ROOT_URLCONF)
+    urlconf = ModuleType("films.benchmark.urlconf")
+    urlconf.urlpatterns = [path(BASELINE_PATH.lstrip("/"), baseline_view), *project.urlpatterns]
+    return urlconf
+
+
+@dataclass
+class Timing:
+    samples_ms: list[float] = field(default_factory=list)
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.samples_ms)
+        if not ordered:
+            return 0.0
+        index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+        return ordered[index]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples_ms) if self.samples_ms else 0.0
+
+    @property
+    def p95(self) -> float:
+        return self.percentile(0.95)
+
+    @property
+    def max(self) -> float:
+        return max(self.samples_ms, default=0.0)
+
+    @property
+    def per_second(self) -> float:
+        total = sum(self.samples_ms)
+        return 1000 * len(self.samples_ms) / total if total else 0.0
+
+
+@dataclass
+class PageFigures:
+    name: str
+    url: str
+    status: int | None
+    timing: Timing
+    queries: int | None
+    error: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.status == 200
+
+    def as_dict(self, baseline_per_second: float) -> dict:
+        if not self.available:
+            label = f"n/a ({self.status})" if self.status else f"n/a ({self.error})"
+            return {"url": self.url, "status": self.status, "result": label}
+        return {
+            "url": self.url,
+            "status": self.status,
+            "result": "ok",
+            "p50_ms": round(self.timing.p50, 2),
+            "p95_ms": round(self.timing.p95, 2),
+            "max_ms": round(self.timing.max, 2),
+            "samples": len(self.timing.samples_ms),
+            "requests_per_second": round(self.timing.per_second, 1),
+            "queries": self.queries,
+            "ratio_to_baseline": round(self.timing.per_second / baseline_per_second, 3)
+            if baseline_per_second
+            else None,
+        }
+
+
+def _first_reversible(names: tuple[str, ...], fallback: str, **kwargs) -> str:
+    for name in names:
+        try:
+            return reverse(name, **kwargs)
+        except NoReverseMatch:
+            continue
+    return fallback
+
+
+def _url_of(get_url: Callable[[], str]) -> str:
+    try:
+        return get_url()
+    except NoReverseMatch:
+        return ""
+
+
+def measure_page(
+    client: Client, name: str, url: str, *, repeats: int, budget: float = PAGE_BUDGET_SECONDS
+) -> PageFigures:
+    """Time ``repeats`` GETs of ``url`` after one warm-up; count the queries of one of them.
+
+    A page slower than ``budget`` seconds for all its repeats gets fewer (at least
+    MIN_SAMPLES; just the first when that alone takes longer): a 30-second page is a
+    finding, and fifty of them only delay the run.
+    """
+    if not url:
+        return PageFigures(name, url, 404, Timing(), None)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            first_ms = (time.perf_counter() - started) * 1000
+        # Now: captured_queries slices the live log, which every later request empties.
+        query_count = len(queries.captured_queries)
+    except Exception as error:  # a page that crashes is a figure too, not the end of the run
+        return PageFigures(name, url, None, Timing(), None, error=type(error).__name__)
+    if response.status_code != 200:
+        return PageFigures(name, url, response.status_code, Timing(), None)
+    if first_ms > budget * 1000:
+        # Slower than the whole budget: this one (cold) request is the figure.
+        return PageFigures(name, url, 200, Timing([first_ms]), query_count)
+    timing = Timing()
+    deadline = time.perf_counter() + budget
+    for _ in range(repeats):
+        started = time.perf_counter()
+        client.get(url)
+        timing.samples_ms.append((time.perf_counter() - started) * 1000)
+        if len(timing.samples_ms) >= MIN_SAMPLES and time.perf_counter() > deadline:
+            break
+    return PageFigures(name, url, 200, timing, query_count)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    kind: str
+    language: str
+    text: str
+
+
+def search_mix(spec: CatalogueSpec) -> list[SearchQuery]:
+    """A fixed mix: titles, names, very common to rare words in several languages, Thai, no hit."""
+    vocab = vocabularies()
+    films = film_specs(spec)
+    franchises = franchise_specs(spec)
+    big = franchises[0].name
+    standalone = next((film for film in films if film.franchise is None), films[0])
+    character = films[0].characters[0]
+
+    def rare(language: str) -> str:
+        return vocab[language].word(len(vocab[language].words) - 5)
+
+    return [
+        SearchQuery("title", "en", f"{big} 4"),
+        SearchQuery("title", "en", f"{big} IV"),
+        SearchQuery("title", "en", standalone.title),
+        SearchQuery("name", "", character),
+        SearchQuery("name", "", character.split()[-1]),
+        SearchQuery("half-corpus", "", big),
+        SearchQuery("very common", "en", vocab["en"].word(0)),
+        SearchQuery("very common", "es", vocab["es"].word(1)),
+        SearchQuery("very common", "de", vocab["de"].word(2)),
+        SearchQuery("medium", "fr", vocab["fr"].word(60)),
+        SearchQuery("medium", "da", vocab["da"].word(100)),
+        SearchQuery("medium", "pl", vocab["pl"].word(40)),
+        SearchQuery("rare", "sv", rare("sv")),
+        SearchQuery("rare", "it", rare("it")),
+        SearchQuery("rare", "nl", rare("nl")),
+        SearchQuery("thai common", "th", vocab["th"].word(3)),
+        SearchQuery("thai medium", "th", vocab["th"].word(60)),
+        SearchQuery("multi-word", "en", f"{vocab['en'].word(30)} {vocab['en'].word(80)}"),
+        SearchQuery("multi-word", "pt", f"{vocab['pt'].word(20)} {vocab['pt'].word(45)}"),
+        SearchQuery("no hit", "", "qwxzvbenchmarkless"),
+        SearchQuery("no hit", "", "Zyzzogeton 9"),
+    ]
+
+
+def _sample_objects() -> tuple[Film | None, Franchise | None, Franchise | None]:
+    film = (
+        Film.objects.filter(slug__startswith=SLUG_PREFIX, synopses__isnull=False)
+        .order_by("slug")
+        .first()
+    ) or Film.objects.order_by("pk").first()
+    franchise = (
+        Franchise.objects.filter(slug__startswith=SLUG_PREFIX)
+        .exclude(slug=MARKER_SLUG)
+        .order_by("slug")
+        .first()
+    ) or Franchise.objects.exclude(slug=MARKER_SLUG).order_by("pk").first()
+    # The benchmark's last franchise is its smallest; the first holds ~45% of the films.
+    small = (
+        Franchise.objects.filter(slug__startswith=SLUG_PREFIX)
+        .exclude(slug=MARKER_SLUG)
+        .order_by("-slug")
+        .first()
+    ) or franchise
+    return film, franchise, small
+
+
+def page_urls() -> dict[str, str]:
+    film, franchise, small = _sample_objects()
+    list_url = _first_reversible(LIST_NAMES, LIST_FALLBACK)
+    return {
+        "list": list_url,
+        "list_page_2": f"{list_url}?{urlencode({'page': 2})}",
+        "detail": _url_of(film.get_absolute_url) if film else "",
+        "franchise": _url_of(franchise.get_absolute_url) if franchise else "",
+        "franchise_small": _url_of(small.get_absolute_url) if small else "",
+        "search": f"{list_url}?{urlencode({'q': franchise.name if franchise else 'film'})}",
+        "api": _first_reversible(API_NAMES, API_FALLBACK),
+    }
+
+
+@dataclass
+class PagesFigures:
+    baseline: PageFigures
+    baseline_note: str
+    pages: list[PageFigures]
+    search: list[tuple[SearchQuery, PageFigures]]
+
+    def as_dict(self) -> dict:
+        per_second = self.baseline.timing.per_second
+        search_ok = [figures for _, figures in self.search if figures.available]
+        everything = Timing([ms for figures in search_ok for ms in figures.timing.samples_ms])
+        return {
+            "baseline": {**self.baseline.as_dict(per_second), "note": self.baseline_note},
+            "pages": {page.name: page.as_dict(per_second) for page in self.pages},
+            "search": {
+                "via": self.search[0][1].url.split("?")[0] if self.search else "",
+                "available": bool(search_ok),
+                "p50_ms": round(everything.p50, 2) if search_ok else None,
+                "p95_ms": round(everything.p95, 2) if search_ok else None,
+                "max_ms": round(everything.max, 2) if search_ok else None,
+                "queries": [
+                    {"kind": query.kind, "language": query.language, "q": query.text}
+                    | figures.as_dict(per_second)
+                    for query, figures in self.search
+                ],
+            },
+        }
+
+
+def measure_pages(
+    spec: CatalogueSpec, *, repeats: int, search_repeats: int, budget: float = PAGE_BUDGET_SECONDS
+) -> PagesFigures:
+    """Time every page and the search mix against the baseline, all in this one run."""
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    # Pages the branch lacks answer 404, which Django logs as a warning per request.
+    request_logger = logging.getLogger("django.request")
+    level = request_logger.level
+    request_logger.setLevel(logging.ERROR)
+    try:
+        return _measure_pages(
+            spec, hosts, repeats=repeats, search_repeats=search_repeats, budget=budget
+        )
+    finally:
+        request_logger.setLevel(level)
+
+
+def _measure_pages(
+    spec: CatalogueSpec, hosts: list[str], *, repeats: int, search_repeats: int, budget: float
+) -> PagesFigures:
+    # DEBUG off while timing: with it on, Django keeps every query and renders debug pages.
+    with override_settings(ROOT_URLCONF=benchmark_urlconf(), ALLOWED_HOSTS=hosts, DEBUG=False):
+        client = Client(raise_request_exception=False)
+        healthz = measure_page(client, "healthz", HEALTHZ_PATH, repeats=repeats)
+        if healthz.available:
+            baseline, note = healthz, "/healthz"
+        else:
+            baseline = measure_page(client, "baseline", BASELINE_PATH, repeats=repeats)
+            note = (
+                f"{HEALTHZ_PATH} answered {healthz.status or healthz.error}: baseline is a "
+                "SELECT 1 view defined in films/benchmark/pages.py, served through the same "
+                "middleware"
+            )
+        urls = page_urls()
+        pages = [
+            measure_page(client, name, url, repeats=repeats, budget=budget)
+            for name, url in urls.items()
+        ]
+        list_url = urls["list"]
+        search = [
+            (
+                query,
+                measure_page(
+                    client,
+                    f"search {query.kind}",
+                    f"{list_url}?{urlencode({'q': query.text})}",
+                    repeats=search_repeats,
+                    budget=budget / 3,
+                ),
+            )
+            for query in search_mix(spec)
+        ]
+    return PagesFigures(baseline, note, pages, search)
+
+
+def catalogue_counts() -> dict[str, int]:
+    return {
+        "franchises": Franchise.objects.exclude(slug=MARKER_SLUG).count(),
+        "films": Film.objects.count(),
+        "synopses": Synopsis.objects.count(),
+    }
