@@ -6,7 +6,6 @@ the public site's tests), so the two can be merged without touching each other.
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -22,21 +21,12 @@ from ..factories import (
     SynopsisFactory,
     candidate,
 )
+from .chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here
 # (factories, refresh_from_db) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EDITOR, PASSWORD = "editor", "a-long-test-password"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

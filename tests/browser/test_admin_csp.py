@@ -1,21 +1,14 @@
 """The admin works in a real browser under our Content-Security-Policy, with no violations."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 COLLECT_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {

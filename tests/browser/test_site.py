@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS
+from .chromium import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
