@@ -93,7 +93,13 @@ class FilmFilter(django_filters.FilterSet):
             films = super().qs
             # Without an explicit ordering or a search, the list is alphabetical.
             data = self.form.cleaned_data if self.form.is_valid() else {}
-            if not data.get("ordering") and not data.get("q"):
+            if data.get("q"):
+                # Searched last, over the filtered films: a ranked list, not a filter.
+                results = films.search(data["q"], language=data.get("language") or None)
+                if data.get("ordering") and results is not films:
+                    results = results.in_order_of(films)
+                films = results
+            elif not data.get("ordering"):
                 films = films.order_by(*self.ORDERINGS["title"])
             self._qs = films
         return self._qs
@@ -102,7 +108,7 @@ class FilmFilter(django_filters.FilterSet):
         return queryset.with_language(value)
 
     def filter_search(self, queryset, name: str, value: str):
-        return queryset.search(value, language=self.form.cleaned_data.get("language") or None)
+        return queryset  # ranked in ``qs``, once every other filter has narrowed the films
 
     def filter_ordering(self, queryset, name: str, value: str):
         if value == "franchise":

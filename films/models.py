@@ -58,10 +58,11 @@ class FilmQuerySet(models.QuerySet):
             "title",
         )
 
-    def search(self, query: str | None, *, language: str | None = None) -> "FilmQuerySet":
+    def search(self, query: str | None, *, language: str | None = None):
         """Return films whose titles or synopses match ``query``, best first (films/search.py).
 
-        With ``language``, only synopses in that language count as text matches.
+        A ranked, capped :class:`~films.search.SearchResults` (this queryset itself when
+        the query is empty). With ``language``, only synopses in that language count.
         """
         from .search import search_films
 

@@ -323,59 +323,182 @@ def matching_synopses(query: ParsedQuery, *, language: str | None = None):
     return synopses.filter(condition).annotate(rank=Value(1.0, output_field=FloatField()))
 
 
-def title_rank(query: ParsedQuery):
-    """Return an expression: 3 exact title, 2 title starts with the query, 1 contains it, 0."""
-    from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+# Title tiers: the query is the whole title, its start, or somewhere in it.
+EXACT_TITLE, TITLE_START, IN_TITLE = 3, 2, 1
 
+
+def _title_tier(key: str):
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        When(title_key=key, then=Value(EXACT_TITLE)),
+        When(title_key__startswith=key, then=Value(TITLE_START)),
+        default=Value(IN_TITLE),
+        output_field=IntegerField(),
+    )
+
+
+@dataclass
+class FilmHit:
+    """One film a query found: how well its title matched, and its best synopsis."""
+
+    film_id: int
+    title_key: str
+    year: int
+    title_tier: int = 0
+    text_rank: float = 0.0
+    synopsis_id: int | None = None
+
+    @property
+    def relevance(self) -> tuple:
+        return (-self.title_tier, -self.text_rank, self.title_key, self.year, self.film_id)
+
+
+def _restricted_to(rows, films, field: str):
+    """Keep ``rows`` whose ``field`` is one of ``films``, unless ``films`` is every film."""
+    if not films.query.has_filters():
+        return rows
+    return rows.filter(**{f"{field}__in": films.order_by().values("pk")})
+
+
+def title_hits(films, query: ParsedQuery, *, cap: int = CANDIDATE_CAP) -> list[FilmHit]:
+    """Films of ``films`` whose original or localized title contains the query's title key.
+
+    Two queries, each capped and ordered best tier first: ``LIKE '%…%'`` on the title
+    keys, which the pg_trgm indexes answer at any size (migration 0004).
+    """
     from .models import FilmTitle
 
     key = query.title_key
-
-    def matches(lookup: str) -> Q:
-        titles = FilmTitle.objects.filter(film=OuterRef("pk"), **{f"title_key{lookup}": key})
-        return Q(**{f"title_key{lookup}": key}) | Q(Exists(titles))
-
-    return Case(
-        When(matches(""), then=Value(3)),
-        When(matches("__startswith"), then=Value(2)),
-        When(matches("__contains"), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
+    if not key:
+        return []
+    own = (
+        films.filter(title_key__contains=key)
+        .annotate(tier=_title_tier(key))
+        .order_by("-tier", "title_key", "pk")
+        .values_list("pk", "title_key", "year", "tier")[:cap]
     )
+    localized = (
+        _restricted_to(FilmTitle.objects.filter(title_key__contains=key), films, "film")
+        .annotate(tier=_title_tier(key))
+        .order_by("-tier", "title_key", "pk")
+        .values_list("film_id", "film__title_key", "film__year", "tier")[:cap]
+    )
+    return [
+        FilmHit(film_id, title_key_, year, title_tier=tier)
+        for film_id, title_key_, year, tier in [*own, *localized]
+    ]
+
+
+def text_hits(
+    films, query: ParsedQuery, *, language: str | None = None, cap: int = CANDIDATE_CAP
+) -> tuple[list[FilmHit], bool]:
+    """Films of ``films`` with a published synopsis matching the query; True when capped.
+
+    Only the first ``cap`` matching synopses are ranked, in one query: a word found in
+    half of a million synopses costs as much as a rare one. On PostgreSQL the match runs
+    in a MATERIALIZED CTE so it is planned as if every row were wanted (the GIN index for
+    selective words, a scan that stops early for common ones), while the outer LIMIT stops
+    it, and ranks only the rows it pulls; a plain LIMIT tempts the planner into a scan
+    that reads seconds of rows for a word that is rare (notes §2, "planner pitfall").
+    """
+    from django.db import connection
+
+    rows = (
+        _restricted_to(matching_synopses(query, language=language), films, "film")
+        .order_by()
+        .values_list("film_id", "film__title_key", "film__year", "pk", "rank")
+    )
+    if connection.vendor == "postgresql":
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH hits AS MATERIALIZED ({sql}) SELECT * FROM hits LIMIT %s",
+                (*params, cap + 1),
+            )
+            found = cursor.fetchall()
+    else:
+        found = list(rows[: cap + 1])
+    capped = len(found) > cap
+    best: dict[int, FilmHit] = {}
+    for film_id, title_key_, year, synopsis_id, rank in found[:cap]:
+        hit = best.get(film_id)
+        if hit is None or (-rank, synopsis_id) < (-hit.text_rank, hit.synopsis_id):
+            best[film_id] = FilmHit(film_id, title_key_, year, 0, rank, synopsis_id)
+    return list(best.values()), capped
+
+
+class SearchResults:
+    """The films a query found, best first: what the list, its paginator and the API page.
+
+    Ranking happens once, over capped candidate sets (:func:`title_hits`,
+    :func:`text_hits`); a page then loads only its own films, in one query plus the
+    prefetches of ``films``. ``capped`` says more synopses matched than were ranked.
+    """
+
+    ordered = True  # for Paginator: the order is the ranking
+
+    def __init__(self, films, hits: list[FilmHit], *, capped: bool) -> None:
+        self.films = films
+        self.hits = hits
+        self.capped = capped
+
+    def count(self) -> int:
+        return len(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index: int | slice):
+        if isinstance(index, slice):
+            return self._load(self.hits[index])
+        return self._load([self.hits[index]])[0]
+
+    def _load(self, hits: list[FilmHit]) -> list:
+        by_id = {film.pk: film for film in self.films.filter(pk__in=[h.film_id for h in hits])}
+        films = []
+        for hit in hits:
+            film = by_id[hit.film_id]
+            film.title_rank = hit.title_tier
+            film.text_rank = hit.text_rank
+            film.matched_synopsis_id = hit.synopsis_id
+            films.append(film)
+        return films
+
+    def in_order_of(self, films) -> "SearchResults":
+        """The same films in the order of ``films`` (an ordering the visitor chose)."""
+        ids = [hit.film_id for hit in self.hits]
+        ordered = films.filter(pk__in=ids).values_list("pk", flat=True)
+        position = {pk: index for index, pk in enumerate(ordered)}
+        hits = sorted(self.hits, key=lambda hit: position[hit.film_id])
+        return SearchResults(self.films, hits, capped=self.capped)
 
 
 def search_films(films, raw: str | None, *, language: str | None = None):
     """Return ``films`` matching ``raw`` in a title or a synopsis: title matches first.
 
-    Each film carries ``title_rank``, ``text_rank`` and ``matched_synopsis_id`` (its best
-    synopsis); :func:`attach_matches` turns those into snippets for the displayed page only.
+    Returns ``films`` itself when there is nothing to search for, else
+    :class:`SearchResults`, ordered by title tier, then text rank, then title. Each film
+    of a page carries ``title_rank``, ``text_rank`` and ``matched_synopsis_id`` (its best
+    synopsis); :func:`attach_matches` turns those into snippets for that page only.
+    With ``language``, only synopses in that language count as text matches.
     """
-    from django.db.models import FloatField, OuterRef, Q, Subquery, Value
-    from django.db.models.functions import Coalesce
-
     query = parse_query(raw)
     if query is None:
         return films
-    synopses = matching_synopses(query, language=language)
-    best = synopses.filter(film=OuterRef("pk")).order_by("-rank", "pk")
-    # A capped candidate set: only so many synopses are ever ranked.
-    candidates = synopses.order_by().values("film_id")[:CANDIDATE_CAP]
-    conditions = Q(pk__in=candidates)
-    if query.title_key:
-        conditions |= Q(title_rank__gt=0)
-        films = films.annotate(title_rank=title_rank(query))
-    else:
-        films = films.annotate(title_rank=Value(0))
-    return (
-        films.annotate(
-            text_rank=Coalesce(
-                Subquery(best.values("rank")[:1]), Value(0.0), output_field=FloatField()
-            ),
-            matched_synopsis_id=Subquery(best.values("pk")[:1]),
-        )
-        .filter(conditions)
-        .order_by("-title_rank", "-text_rank", "title", "year", "pk")
-    )
+    found, capped = text_hits(films, query, language=language)
+    by_film = {hit.film_id: hit for hit in found}
+    for hit in title_hits(films, query):
+        known = by_film.get(hit.film_id)
+        if known is None:
+            by_film[hit.film_id] = hit
+        elif hit.title_tier > known.title_tier:
+            known.title_tier = hit.title_tier
+    hits = sorted(by_film.values(), key=lambda hit: hit.relevance)
+    return SearchResults(films, hits, capped=capped)
 
 
 def attach_matches(films, raw: str | None) -> None:
@@ -394,7 +517,11 @@ def attach_matches(films, raw: str | None) -> None:
     ids = {getattr(film, "matched_synopsis_id", None) for film in films} - {None}
     if query is None or not ids:
         return
-    synopses = Synopsis.objects.filter(pk__in=ids).only("id", "language", "text", "search_config")
+    synopses = (
+        Synopsis.objects.filter(pk__in=ids)
+        .only("id", "language", "text", "search_config")
+        .order_by()
+    )
     use_headline = connection.vendor == "postgresql"
     if use_headline:
         # Every config: a page has few rows, and this saves asking which configs they use.

@@ -109,7 +109,7 @@ def test_python_snippet_marks_the_original_text(text, query, language, marked):
 
 
 def slugs(query, **kwargs):
-    return list(Film.objects.search(query, **kwargs).values_list("slug", flat=True))
+    return [film.slug for film in Film.objects.search(query, **kwargs)]
 
 
 @pytest.mark.parametrize(
