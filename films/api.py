@@ -7,7 +7,6 @@ from rest_framework.pagination import PageNumberPagination
 
 from .filters import FilmFilter
 from .models import Film, FilmTitle, Synopsis
-from .search import attach_matches
 from .views import PAGE_SIZE, FilmDetailView
 
 
@@ -117,7 +116,7 @@ class FilmDetailSerializer(serializers.ModelSerializer):
 
 
 class FilmFilterBackend(DjangoFilterBackend):
-    """django-filter's backend, leaving the FilterSet on the view for the page's snippets."""
+    """django-filter's backend, leaving the FilterSet on the view (is this a search?)."""
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
@@ -136,13 +135,6 @@ class FilmListAPIView(generics.ListAPIView):
 
     def get_queryset(self):
         return Film.objects.public()
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is not None and self.filterset is not None:
-            page = list(page)
-            attach_matches(page, self.filterset.active_query)
-        return page
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -274,24 +274,80 @@ _CONFIGS_KEEPING_DIACRITICS = frozenset(
 )
 
 
+def _websearch_text(query: ParsedQuery, config: str) -> str:
+    if config in _CONFIGS_KEEPING_DIACRITICS:
+        return query.websearch_plain
+    return query.websearch_folded
+
+
 def postgres_query(query: ParsedQuery, configs: list[str]):
     """Return the OR of one websearch query per config: constant configs keep the GIN index."""
     from django.contrib.postgres.search import SearchQuery
 
     combined = None
     for config in sorted(set(configs)) or [FALLBACK_CONFIG]:
-        text = (
-            query.websearch_plain
-            if config in _CONFIGS_KEEPING_DIACRITICS
-            else query.websearch_folded
-        )
-        part = SearchQuery(text, config=config, search_type="websearch")
+        part = SearchQuery(_websearch_text(query, config), config=config, search_type="websearch")
         combined = part if combined is None else combined | part
     return combined
 
 
-def matching_synopses(query: ParsedQuery, *, language: str | None = None):
-    """Return published synopses whose text matches ``query``, annotated with ``rank``."""
+def _tsquery_literal(text: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    class TsQueryLiteral(SearchQuery):
+        """A tsquery PostgreSQL has already parsed, passed back as a constant."""
+
+        def as_sql(self, compiler, connection, **extra):
+            return "%s::tsquery", [text]
+
+    return TsQueryLiteral(text)
+
+
+def matching_tsquery(query: ParsedQuery, configs: list[str]):
+    """Return one tsquery matching ``query`` in any of ``configs``, each lexeme once.
+
+    Most configs parse a word to the same lexeme; OR-ing eleven copies of ``'berg'``
+    makes the planner estimate eleven times the rows and scan the table instead of using
+    the GIN index (a seq scan detoasts every tsvector: 125 ms at 10,000 synopses). So
+    PostgreSQL parses the query once per config, and the distinct results are OR-ed
+    into one constant it can estimate.
+    """
+    from django.db import connection
+
+    configs = sorted(set(configs)) or [FALLBACK_CONFIG]
+    if len(configs) == 1:
+        return postgres_query(query, configs)
+    rows = ", ".join(["(%s, %s)"] * len(configs))
+    params = [value for config in configs for value in (config, _websearch_text(query, config))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT websearch_to_tsquery(config::regconfig, words)::text "
+            f"FROM (VALUES {rows}) AS parsed (config, words)",
+            params,
+        )
+        parts = sorted(text for (text,) in cursor.fetchall() if text)
+    return _tsquery_literal(" | ".join(f"( {part} )" for part in parts))
+
+
+def text_search_query(query: ParsedQuery, *, language: str | None = None):
+    """Return the PostgreSQL tsquery for ``query``: in ``language``'s config, or in every
+    config of the languages in use."""
+    if language:
+        configs = [search_config_for(language)]
+    else:
+        # The configs of the languages in use (cached): a DISTINCT over every
+        # synopsis per search took most of a second at a million synopses.
+        from .caching import language_counts
+
+        configs = [search_config_for(language) for language, _ in language_counts()]
+    return matching_tsquery(query, configs)
+
+
+def matching_synopses(query: ParsedQuery, *, language: str | None = None, tsquery=None):
+    """Return published synopses whose text matches ``query``, annotated with ``rank``.
+
+    On PostgreSQL ``tsquery`` (from :func:`text_search_query`) saves parsing it again.
+    """
     from django.contrib.postgres.search import SearchRank
     from django.db import connection
     from django.db.models import F, FloatField, Q, Value
@@ -302,17 +358,10 @@ def matching_synopses(query: ParsedQuery, *, language: str | None = None):
     if language:
         synopses = synopses.filter(language=language)
     if connection.vendor == "postgresql":
-        if language:
-            configs = [search_config_for(language)]
-        else:
-            # The configs of the languages in use (cached): a DISTINCT over every
-            # synopsis per search took most of a second at a million synopses.
-            from .caching import language_counts
-
-            configs = [search_config_for(language) for language, _ in language_counts()]
-        pg_query = postgres_query(query, configs)
-        return synopses.filter(search_vector=pg_query).annotate(
-            rank=SearchRank(F("search_vector"), pg_query)
+        if tsquery is None:
+            tsquery = text_search_query(query, language=language)
+        return synopses.filter(search_vector=tsquery).annotate(
+            rank=SearchRank(F("search_vector"), tsquery)
         )
     condition = Q()
     for variants in query.words:
@@ -361,7 +410,7 @@ def _restricted_to(rows, films, field: str):
     return rows.filter(**{f"{field}__in": films.order_by().values("pk")})
 
 
-def title_hits(films, query: ParsedQuery, *, cap: int = CANDIDATE_CAP) -> list[FilmHit]:
+def title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> list[FilmHit]:
     """Films of ``films`` whose original or localized title contains the query's title key.
 
     Two queries, each capped and ordered best tier first: ``LIKE '%…%'`` on the title
@@ -372,6 +421,7 @@ def title_hits(films, query: ParsedQuery, *, cap: int = CANDIDATE_CAP) -> list[F
     key = query.title_key
     if not key:
         return []
+    cap = cap or CANDIDATE_CAP
     own = (
         films.filter(title_key__contains=key)
         .annotate(tier=_title_tier(key))
@@ -391,7 +441,12 @@ def title_hits(films, query: ParsedQuery, *, cap: int = CANDIDATE_CAP) -> list[F
 
 
 def text_hits(
-    films, query: ParsedQuery, *, language: str | None = None, cap: int = CANDIDATE_CAP
+    films,
+    query: ParsedQuery,
+    *,
+    language: str | None = None,
+    tsquery=None,
+    cap: int | None = None,
 ) -> tuple[list[FilmHit], bool]:
     """Films of ``films`` with a published synopsis matching the query; True when capped.
 
@@ -404,21 +459,26 @@ def text_hits(
     """
     from django.db import connection
 
-    rows = (
-        _restricted_to(matching_synopses(query, language=language), films, "film")
-        .order_by()
-        .values_list("film_id", "film__title_key", "film__year", "pk", "rank")
-    )
+    from .models import Film
+
+    cap = cap or CANDIDATE_CAP
+    synopses = matching_synopses(query, language=language, tsquery=tsquery)
+    rows = _restricted_to(synopses, films, "film").order_by()
     if connection.vendor == "postgresql":
-        sql, params = rows.query.sql_with_params()
+        sql, params = rows.values_list("film_id", "pk", "rank").query.sql_with_params()
+        # The titles are joined outside the CTE, to at most cap + 1 rows by primary key.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH hits AS MATERIALIZED ({sql}) SELECT * FROM hits LIMIT %s",
+                f"WITH hits AS MATERIALIZED ({sql}) "
+                "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank "
+                f"FROM (SELECT * FROM hits LIMIT %s) AS hit "
+                f"JOIN {Film._meta.db_table} AS film ON film.id = hit.film_id",
                 (*params, cap + 1),
             )
             found = cursor.fetchall()
     else:
-        found = list(rows[: cap + 1])
+        columns = ("film_id", "film__title_key", "film__year", "pk", "rank")
+        found = list(rows.values_list(*columns)[: cap + 1])
     capped = len(found) > cap
     best: dict[int, FilmHit] = {}
     for film_id, title_key_, year, synopsis_id, rank in found[:cap]:
@@ -438,10 +498,14 @@ class SearchResults:
 
     ordered = True  # for Paginator: the order is the ranking
 
-    def __init__(self, films, hits: list[FilmHit], *, capped: bool) -> None:
+    def __init__(
+        self, films, hits: list[FilmHit], *, capped: bool, query: ParsedQuery, tsquery=None
+    ) -> None:
         self.films = films
         self.hits = hits
         self.capped = capped
+        self.query = query
+        self.tsquery = tsquery
 
     def count(self) -> int:
         return len(self.hits)
@@ -450,14 +514,16 @@ class SearchResults:
         return len(self.hits)
 
     def __iter__(self):
-        return iter(self[:])
+        # Every film at once, without snippets: a page is what shows them.
+        return iter(self._load(self.hits, snippets=False))
 
     def __getitem__(self, index: int | slice):
         if isinstance(index, slice):
             return self._load(self.hits[index])
         return self._load([self.hits[index]])[0]
 
-    def _load(self, hits: list[FilmHit]) -> list:
+    def _load(self, hits: list[FilmHit], *, snippets: bool = True) -> list:
+        """The films of ``hits``, in order, with their match attributes (and snippets)."""
         by_id = {film.pk: film for film in self.films.filter(pk__in=[h.film_id for h in hits])}
         films = []
         for hit in hits:
@@ -466,6 +532,8 @@ class SearchResults:
             film.text_rank = hit.text_rank
             film.matched_synopsis_id = hit.synopsis_id
             films.append(film)
+        if snippets:
+            attach_snippets(films, self.query, tsquery=self.tsquery)
         return films
 
     def in_order_of(self, films) -> "SearchResults":
@@ -474,7 +542,9 @@ class SearchResults:
         ordered = films.filter(pk__in=ids).values_list("pk", flat=True)
         position = {pk: index for index, pk in enumerate(ordered)}
         hits = sorted(self.hits, key=lambda hit: position[hit.film_id])
-        return SearchResults(self.films, hits, capped=self.capped)
+        return SearchResults(
+            self.films, hits, capped=self.capped, query=self.query, tsquery=self.tsquery
+        )
 
 
 def search_films(films, raw: str | None, *, language: str | None = None):
@@ -489,7 +559,12 @@ def search_films(films, raw: str | None, *, language: str | None = None):
     query = parse_query(raw)
     if query is None:
         return films
-    found, capped = text_hits(films, query, language=language)
+    from django.db import connection
+
+    tsquery = None
+    if connection.vendor == "postgresql":
+        tsquery = text_search_query(query, language=language)
+    found, capped = text_hits(films, query, language=language, tsquery=tsquery)
     by_film = {hit.film_id: hit for hit in found}
     for hit in title_hits(films, query):
         known = by_film.get(hit.film_id)
@@ -498,38 +573,36 @@ def search_films(films, raw: str | None, *, language: str | None = None):
         elif hit.title_tier > known.title_tier:
             known.title_tier = hit.title_tier
     hits = sorted(by_film.values(), key=lambda hit: hit.relevance)
-    return SearchResults(films, hits, capped=capped)
+    return SearchResults(films, hits, capped=capped, query=query, tsquery=tsquery)
 
 
-def attach_matches(films, raw: str | None) -> None:
-    """Give each film on a page ``match_language`` and ``match_snippet``: one query at most."""
+def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
+    """Give each film of a page ``match_language`` and ``match_snippet``: one query at most.
+
+    ``tsquery`` is the search's own (PostgreSQL): headlines mark what the search matched.
+    """
     from django.contrib.postgres.search import SearchHeadline
-    from django.db import connection
     from django.db.models import F
 
     from .models import Synopsis
 
-    query = parse_query(raw)
-    films = list(films)
     for film in films:
         film.match_language = None
         film.match_snippet = ""
     ids = {getattr(film, "matched_synopsis_id", None) for film in films} - {None}
-    if query is None or not ids:
+    if not ids:
         return
     synopses = (
         Synopsis.objects.filter(pk__in=ids)
         .only("id", "language", "text", "search_config")
         .order_by()
     )
-    use_headline = connection.vendor == "postgresql"
+    use_headline = tsquery is not None
     if use_headline:
-        # Every config: a page has few rows, and this saves asking which configs they use.
-        configs = [*SEARCH_CONFIGS.values(), FALLBACK_CONFIG]
         synopses = synopses.annotate(
             headline=SearchHeadline(
                 "text",
-                postgres_query(query, configs),
+                tsquery,
                 config=F("search_config"),
                 start_sel=MATCH_START,
                 stop_sel=MATCH_STOP,

@@ -7,7 +7,6 @@ from django_filters.views import FilterView
 from .filters import FilmFilter
 from .languages import native_name, preferred_order
 from .models import Film, FilmTitle, Franchise, Synopsis
-from .search import attach_matches
 
 PAGE_SIZE = 12
 
@@ -23,9 +22,9 @@ class FilmListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        films = list(context["object_list"])
-        attach_matches(films, self.filterset.active_query)
-        context["films"] = films
+        # A search page's films arrive with their snippets (films/search.py SearchResults).
+        context["films"] = list(context["object_list"])
+        context["search_capped"] = getattr(self.object_list, "capped", False)
         context["query"] = self.filterset.active_query
         context["active_filters"] = any(
             value not in (None, "") for key, value in self.request.GET.items() if key != "page"

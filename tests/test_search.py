@@ -231,3 +231,42 @@ def test_postgres_text_query_can_use_the_gin_index(catalogue):
         plan = matching_synopses(parse_query("boksere")).order_by().explain()
         cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     assert "'boks'" in plan and "::tsquery" in plan
+
+
+def test_a_search_ranks_at_most_the_candidate_cap_and_says_so(client, db, monkeypatch):
+    monkeypatch.setattr("films.search.CANDIDATE_CAP", 3)
+    for number in range(5):
+        SynopsisFactory(language="en", text=f"A boxer story number {number}.")
+    results = Film.objects.search("boxer")
+    assert results.capped and len(results) == 3
+    html = client.get("/films/", {"q": "boxer"}).content.decode()
+    assert "more synopses match than are ranked" in html
+    assert not Film.objects.search("story number 4").capped
+
+
+def test_a_search_page_loads_only_its_own_films_with_snippets(client, db):
+    for number in range(15):
+        SynopsisFactory(language="en", text=f"A boxer story number {number}.")
+    response = client.get("/films/", {"q": "boxer", "page": 2})
+    films = response.context["films"]
+    assert len(films) == 3 and response.context["paginator"].count == 15
+    assert all("<mark>boxer</mark>" in film.match_snippet.lower() for film in films)
+
+
+def test_search_with_a_chosen_ordering_keeps_every_match(client, catalogue):
+    relevance = {film.slug for film in Film.objects.search("Rocky")}
+    response = client.get("/films/", {"q": "Rocky", "ordering": "year"})
+    films = response.context["films"]
+    assert {film.slug for film in films} <= relevance
+    assert [film.year for film in films] == sorted(film.year for film in films)
+
+
+@pytest.mark.postgres
+def test_postgres_query_holds_each_lexeme_once(db):
+    """Eleven configs parse "berg" alike; eleven copies would make the planner scan."""
+    from films.search import matching_tsquery
+
+    configs = ["danish", "english", "german", "simple", "spanish", "swedish"]
+    tsquery = matching_tsquery(parse_query("Berg"), configs)
+    sql, params = tsquery.as_sql(None, None)
+    assert sql == "%s::tsquery" and params[0].count("'berg'") == 1
