@@ -17,15 +17,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F
 from django.db.models.functions import Now
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
@@ -53,8 +56,17 @@ def catalogue_generation() -> Generation:
         return known
     from .models import CatalogueGeneration
 
-    row = CatalogueGeneration.objects.filter(pk=GENERATION_PK).values_list("value", "changed_at")
-    found = row.first()
+    # Every public request runs this: plain SQL, without the ORM's compilation (a third of a
+    # cached page's time).
+    table = connection.ops.quote_name(CatalogueGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value, changed_at FROM {table} WHERE id = %s", [GENERATION_PK])
+        found = cursor.fetchone()
+    if found is not None and not isinstance(found[1], datetime):  # SQLite answers text
+        changed_at = parse_datetime(found[1])
+        if timezone.is_naive(changed_at):
+            changed_at = timezone.make_aware(changed_at, UTC)
+        found = (found[0], changed_at)
     if found is None:  # a flushed test database; never in production (migration 0005 adds it)
         created, _ = CatalogueGeneration.objects.get_or_create(
             pk=GENERATION_PK, defaults={"value": time.time_ns() // 1000}
@@ -136,7 +148,8 @@ def page_is_shareable(request: HttpRequest) -> bool:
     """Only a cookieless anonymous GET may get, or fill, the shared page cache."""
     if request.method not in {"GET", "HEAD"}:
         return False
-    if {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME} & request.COOKIES.keys():
+    own = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    if own & request.COOKIES.keys():
         return False
     return not (settings.PAGE_CACHE_BYPASS and request.headers.get(BYPASS_HEADER))
 
