@@ -91,6 +91,16 @@ def _get(port: int, path: str, headers: dict[str, str], timeout: float = 30) -> 
         conn.close()
 
 
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a server started with start_new_session=True, and everything it started."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 @contextmanager
 def gunicorn(url: str, *, workers: int):
     """Run the project's gunicorn against ``url``; yield its port; stop it afterwards."""
@@ -144,12 +154,7 @@ def gunicorn(url: str, *, workers: int):
                 time.sleep(0.2)
             yield port
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_process_group(process)
             log.close()
 
 

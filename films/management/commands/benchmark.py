@@ -23,7 +23,8 @@ QUICK_SYNOPSES = 1000
 class Command(BaseCommand):
     help = (
         "Build a synthetic catalogue of --synopses synopses and measure import throughput, "
-        "page and search latency (test client, and requests/s on gunicorn); or compare two runs' JSON with --compare."
+        "page and search latency (test client, and requests/s on gunicorn); or compare two "
+        "runs' JSON with --compare."
     )
 
     def add_arguments(self, parser):
