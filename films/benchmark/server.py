@@ -196,9 +196,10 @@ def measure_server(
     workers = workers or os.cpu_count() or 1
     plain = {"Host": "127.0.0.1"}
     with gunicorn(url, workers=workers) as port:
-        for path in urls.values():  # warm each worker's caches a little
-            for _ in range(workers):
-                _get(port, path, plain)
+        # Warm every worker's caches (per process: the language totals scan every synopsis),
+        # concurrently so that each worker gets some of the requests.
+        for path in urls.values():
+            drive(port, path, seconds=min(seconds, 1.0), clients=clients, headers=plain)
         healthz = drive(port, "/healthz", seconds=seconds, clients=clients, headers=plain)
         baseline = healthz.per_second
         pages = {}
