@@ -10,9 +10,12 @@ class FilmsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from .caching import clear_catalogue_caches
-        from .models import Film, Synopsis
+        from .caching import catalogue_changed
+        from .models import Film, FilmKnowledge, FilmTitle, Franchise, Synopsis
 
-        for model in (Film, Synopsis):
-            post_save.connect(clear_catalogue_caches, sender=model)
-            post_delete.connect(clear_catalogue_caches, sender=model)
+        # Proxy models (the review queue) send signals with their own class as sender.
+        for model in (Franchise, Film, FilmTitle, FilmKnowledge, Synopsis):
+            proxies = [m for m in self.get_models() if m._meta.proxy_for_model is model]
+            for sender in (model, *proxies):
+                post_save.connect(catalogue_changed, sender=sender)
+                post_delete.connect(catalogue_changed, sender=sender)

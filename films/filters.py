@@ -2,10 +2,13 @@
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import RangeField
 
-from .caching import language_counts
+from .caching import franchise_choices, language_counts
 from .languages import native_name
 from .models import Film, FilmKind, Franchise
 from .search import MAX_QUERY_LENGTH, clean_query
@@ -20,6 +23,31 @@ class SearchField(forms.CharField):
 
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
+
+
+class FranchiseSelect(forms.Select):
+    """The franchise <select>, its options from the cached (slug, name) list, built in Python.
+
+    Django renders each option through a template: at 1,250 franchises that, and the query
+    behind the choices, were most of the list page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
+        selected = "" if value is None else str(value)
+        options = [("", str(_("Any franchise"))), *franchise_choices()]
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(attrs),
+            format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (slug, mark_safe(" selected") if slug == selected else "", label)
+                    for slug, label in options
+                ),
+            ),
+        )
 
 
 class YearRangeField(RangeField):
@@ -50,6 +78,7 @@ class FilmFilter(django_filters.FilterSet):
         queryset=Franchise.objects.order_by("name"),
         to_field_name="slug",
         empty_label=_("Any franchise"),
+        widget=FranchiseSelect,
     )
     year = YearRangeFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(

@@ -58,6 +58,27 @@ class FilmQuerySet(models.QuerySet):
             "title",
         )
 
+    def in_franchise(self, franchise: "Franchise") -> "FilmQuerySet":
+        """Return one franchise's films in story order (film_franchise_order_idx)."""
+        return self.filter(franchise=franchise).order_by(
+            F("franchise_position").asc(nulls_last=True), "year", "title", "pk"
+        )
+
+    def neighbours_of(self, film: "Film") -> tuple["Film | None", "Film | None"]:
+        """Return the films just before and after ``film`` in its franchise: two LIMIT 1 reads."""
+        if film.franchise_id is None or film.franchise_position is None:
+            return None, None
+        siblings = self.filter(franchise_id=film.franchise_id).only(
+            "slug", "title", "year", "franchise_position"
+        )
+        position = film.franchise_position
+        return (
+            siblings.filter(franchise_position__lt=position)
+            .order_by("-franchise_position")
+            .first(),
+            siblings.filter(franchise_position__gt=position).order_by("franchise_position").first(),
+        )
+
     def search(self, query: str | None, *, language: str | None = None):
         """Return films whose titles or synopses match ``query``, best first (films/search.py).
 
@@ -364,7 +385,10 @@ class Synopsis(models.Model):
             models.CheckConstraint(condition=~Q(language=""), name="synopsis_language_set"),
         ]
         indexes = [
-            models.Index(fields=["film", "language"], name="synopsis_film_language_idx"),
+            # Covering: a list page's synopsis languages come from the index alone.
+            models.Index(
+                fields=["film", "language"], include=["id"], name="synopsis_film_language_cover"
+            ),
             models.Index(fields=["language"], name="synopsis_language_idx"),
             models.Index(
                 fields=["review_status"],
@@ -405,6 +429,24 @@ class Synopsis(models.Model):
     @property
     def source_lines(self) -> str:
         return f"{self.source_first_line}–{self.source_last_line}"
+
+
+class CatalogueGeneration(models.Model):
+    """One row: bumped in the same transaction as any change to what the public pages show.
+
+    Pages derive their ETag and their cache key from it (films/caching.py), so a change made
+    by any process invalidates every process's cached copy at once.
+    """
+
+    value = models.PositiveBigIntegerField(_("generation"), default=1)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalogue generation")
+        verbose_name_plural = _("catalogue generation")
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
 class ReviewQueueEntry(Synopsis):

@@ -554,7 +554,7 @@ def search_films(films, raw: str | None, *, language: str | None = None):
     Returns ``films`` itself when there is nothing to search for, else
     :class:`SearchResults`, ordered by title tier, then text rank, then title. Each film
     of a page carries ``title_rank``, ``text_rank`` and ``matched_synopsis_id`` (its best
-    synopsis); :func:`attach_matches` turns those into snippets for that page only.
+    synopsis); a page loads its snippets with it (:func:`attach_snippets`).
     With ``language``, only synopses in that language count as text matches.
     """
     query = parse_query(raw)

@@ -1,16 +1,21 @@
 """Public pages of the catalogue: thin views over FilmQuerySet, FilmFilter and the templates."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .caching import conditional_page, language_totals
 from .filters import FilmFilter
 from .languages import native_name, preferred_order
 from .models import Film, FilmTitle, Franchise, Synopsis
 
 PAGE_SIZE = 12
+FRANCHISE_PAGE_SIZE = 50
 
 
+@method_decorator(conditional_page(), name="dispatch")
 class FilmListView(FilterView):
     filterset_class = FilmFilter
     template_name = "films/film_list.html"
@@ -32,6 +37,7 @@ class FilmListView(FilterView):
         return context
 
 
+@method_decorator(conditional_page(varies_on=("Accept-Language",)), name="dispatch")
 class FilmDetailView(DetailView):
     template_name = "films/film_detail.html"
     context_object_name = "film"
@@ -57,19 +63,11 @@ class FilmDetailView(DetailView):
         context["synopses"] = sorted(film.public_synopses, key=lambda s: position[s.language])
         context["previous_film"] = context["next_film"] = None
         if film.franchise_id is not None and film.franchise_position is not None:
-            siblings = list(
-                Film.objects.filter(franchise_id=film.franchise_id)
-                .exclude(franchise_position=None)
-                .only("slug", "title", "year", "franchise_position")
-                .order_by("franchise_position")
-            )
-            before = [f for f in siblings if f.franchise_position < film.franchise_position]
-            after = [f for f in siblings if f.franchise_position > film.franchise_position]
-            context["previous_film"] = before[-1] if before else None
-            context["next_film"] = after[0] if after else None
+            context["previous_film"], context["next_film"] = Film.objects.neighbours_of(film)
         return context
 
 
+@method_decorator(conditional_page(), name="dispatch")
 class FranchiseListView(ListView):
     template_name = "films/franchise_list.html"
     context_object_name = "franchises"
@@ -78,15 +76,23 @@ class FranchiseListView(ListView):
         return Franchise.objects.annotate(film_count=Count("films")).order_by("name")
 
 
+@method_decorator(conditional_page(), name="dispatch")
 class FranchiseDetailView(DetailView):
+    """A franchise's films in story order, a page at a time, with a film × language grid."""
+
     template_name = "films/franchise_detail.html"
     context_object_name = "franchise"
     queryset = Franchise.objects.all()
+    paginate_by = FRANCHISE_PAGE_SIZE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        films = list(Film.objects.public().filter(franchise=self.object).in_story_order())
+        films = Film.objects.public().in_franchise(self.object)
+        paginator = Paginator(films, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        films = list(page.object_list)
         languages = sorted({s.language for film in films for s in film.listed_synopses})
+        context.update(paginator=paginator, page_obj=page, is_paginated=page.has_other_pages())
         context["films"] = films
         context["languages"] = [(tag, native_name(tag)) for tag in languages]
         context["grid"] = [
@@ -96,16 +102,12 @@ class FranchiseDetailView(DetailView):
         return context
 
 
+@method_decorator(conditional_page(), name="dispatch")
 class LanguageListView(TemplateView):
     template_name = "films/language_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = (
-            Synopsis.objects.published()
-            .values("language")
-            .annotate(synopses=Count("id"), films=Count("film", distinct=True))
-            .order_by("-synopses", "language")
-        )
+        rows = sorted(language_totals(), key=lambda row: (-row["synopses"], row["language"]))
         context["languages"] = [{**row, "name": native_name(row["language"])} for row in rows]
         return context

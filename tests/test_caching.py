@@ -1,21 +1,38 @@
-"""Language counts are cached and cleared when a synopsis or film changes."""
+"""The catalogue generation, the aggregates and pages cached by it, and conditional GET."""
 
 import pytest
+from django.urls import reverse
 
-from films.caching import language_counts
-from tests.factories import FilmFactory, SynopsisFactory
+from films.caching import catalogue_generation, franchise_choices, language_counts
+from films.models import Synopsis
+from tests.factories import (
+    FilmFactory,
+    FilmKnowledgeFactory,
+    FilmTitleFactory,
+    FranchiseFactory,
+    SynopsisFactory,
+)
+
+PAGES = [
+    "/films/",
+    "/films/?language=da&ordering=year",
+    "/films/rocky-iv/",
+    "/franchises/",
+    "/franchises/rocky/",
+    "/languages/",
+]
 
 
 @pytest.mark.django_db
-def test_counts_are_cached(django_assert_num_queries):
+def test_counts_are_cached_until_the_catalogue_changes(django_assert_num_queries):
     SynopsisFactory(language="da")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):  # generation, aggregate; generation again
         assert language_counts() == [("da", 1)]
         assert language_counts() == [("da", 1)]
 
 
 @pytest.mark.django_db
-def test_saving_or_deleting_a_synopsis_clears_them():
+def test_saving_or_deleting_a_synopsis_changes_them():
     first = SynopsisFactory(language="da")
     assert language_counts() == [("da", 1)]
     second = SynopsisFactory(language="th", film=FilmFactory())
@@ -25,3 +42,125 @@ def test_saving_or_deleting_a_synopsis_clears_them():
     assert language_counts() == [("da", 2)]
     first.delete()
     assert language_counts() == [("da", 1)]
+
+
+@pytest.mark.django_db
+def test_franchise_choices_follow_renames():
+    franchise = FranchiseFactory(name="Rocky", slug="rocky")
+    assert franchise_choices() == [("rocky", "Rocky")]
+    franchise.name = "Rocky Balboa"
+    franchise.save()
+    assert franchise_choices() == [("rocky", "Rocky Balboa")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda film: FranchiseFactory(),
+        lambda film: film.save(),
+        lambda film: FilmTitleFactory(film=film),
+        lambda film: FilmKnowledgeFactory(film=film),
+        lambda film: SynopsisFactory(film=film),
+        lambda film: Synopsis.objects.filter(film=film).delete(),
+    ],
+    ids=["franchise", "film", "title", "knowledge", "synopsis", "synopsis deleted"],
+)
+def test_every_catalogue_change_bumps_the_generation(change):
+    film = FilmFactory()
+    SynopsisFactory(film=film)
+    before = catalogue_generation().value
+    change(film)
+    assert catalogue_generation().value > before
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_answer_304_to_a_matching_etag(client, catalogue, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    etag = response.headers["ETag"]
+    assert response.headers["Last-Modified"]
+    assert "no-cache" in response.headers["Cache-Control"]
+    assert "Cookie" in response.headers["Vary"]
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == etag
+    assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_a_repeat_costs_one_query(client, catalogue, count_queries):
+    url = reverse("films:film-detail", kwargs={"slug": "rocky-iv"})
+    first, cold = count_queries(client, url)
+    second, warm = count_queries(client, url)
+    assert cold > 1 and warm == 1
+    assert first.content == second.content
+
+
+def test_the_detail_page_varies_on_accept_language(client, catalogue):
+    url = reverse("films:film-detail", kwargs={"slug": "rocky-balboa"})
+    thai = client.get(url, headers={"accept-language": "th"})
+    spanish = client.get(url, headers={"accept-language": "es"})
+    assert "Accept-Language" in thai.headers["Vary"]
+    assert thai.headers["ETag"] != spanish.headers["ETag"]
+    es, th = '<div class="synopsis-text" lang="es">', '<div class="synopsis-text" lang="th">'
+    html = spanish.content.decode()
+    assert html.index(es) < html.index(th)
+    repeat = client.get(url, headers={"accept-language": "th"}).content.decode()
+    assert repeat.index(th) < repeat.index(es)
+
+
+def test_an_orm_edit_gives_a_new_etag_and_page(client, catalogue):
+    url = reverse("films:film-detail", kwargs={"slug": "rocky-iv"})
+    before = client.get(url)
+    film = catalogue["rocky-iv"]
+    film.title = "Rocky IV (restored)"
+    film.save()
+    after = client.get(url, headers={"if-none-match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Rocky IV (restored)" in after.content.decode()
+
+
+def test_an_admin_edit_shows_at_once_on_cached_pages(client, admin_client, catalogue):
+    url = reverse("films:film-detail", kwargs={"slug": "rocky-iv"})
+    before = client.get(url)
+    synopsis = catalogue["rocky-iv"].synopses.get()
+    change = reverse("admin:films_synopsis_change", args=[synopsis.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(text="Rocky trains in the snow, edited.", film=synopsis.film_id, _save="Save")
+    data = {key: value for key, value in data.items() if value is not False}
+    response = admin_client.post(change, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = client.get(url, headers={"if-none-match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert "Rocky trains in the snow, edited." in after.content.decode()
+
+
+def test_no_cached_page_for_a_logged_in_editor(client, admin_client, catalogue, count_queries):
+    url = reverse("films:film-detail", kwargs={"slug": "rocky-iv"})
+    client.get(url)  # an anonymous visitor fills the cache
+    response, queries = count_queries(admin_client, url)
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert "private" in response.headers["Cache-Control"]
+    assert queries > 1, "an editor was served the shared cached page"
+    assert admin_client.get(url, headers={"if-none-match": "*"}).status_code == 200
+
+
+def test_a_csrf_cookie_alone_bypasses_the_cache(client, catalogue, count_queries):
+    url = reverse("films:film-list")
+    client.get(url)
+    client.cookies["csrftoken"] = "x" * 32
+    response, queries = count_queries(client, url)
+    assert "ETag" not in response.headers and queries > 1
+
+
+def test_the_bypass_header_works_only_when_enabled(client, catalogue, count_queries, settings):
+    url = reverse("films:film-detail", kwargs={"slug": "rocky-iv"})
+    client.get(url)
+    _, queries = count_queries(client, url, **{"x-page-cache-bypass": "1"})
+    assert queries == 1
+    settings.PAGE_CACHE_BYPASS = True
+    _, queries = count_queries(client, url, **{"x-page-cache-bypass": "1"})
+    assert queries > 1

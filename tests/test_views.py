@@ -236,11 +236,60 @@ def test_each_page_costs_a_fixed_number_of_queries(
     make_films(3)
     small_response, small = count_queries(client, url)
     make_films(27)
-    # A search with a chosen ordering reads the films' order once more: 9 at most.
-    with django_assert_max_num_queries(9):
+    # Right after a write: the generation, the cached totals and franchise options refilled;
+    # a search with a chosen ordering reads the films' order once more: 10 at most.
+    with django_assert_max_num_queries(10):
         large_response, large = count_queries(client, url)
     assert small_response.status_code == large_response.status_code == 200
     assert small == large, f"{name}: {small} queries for 3 films, {large} for 30"
     if "films" in large_response.context:
         assert len(large_response.context["films"]) >= 3
     print(f"{name}: {large} queries")
+
+
+def test_franchise_page_is_paginated_in_story_order(client, db, settings):
+    from films import views
+
+    franchise = FranchiseFactory(name="Long", slug="long")
+    # Created out of order: the page must follow franchise_position, not insertion.
+    for position in [3, 1, 5, 2, 4]:
+        film = FilmFactory(
+            slug=f"long-{position}", franchise=franchise, franchise_position=position
+        )
+        SynopsisFactory(film=film, language="th" if position == 4 else "en")
+    url = reverse("films:franchise-detail", kwargs={"slug": "long"})
+    size = views.FRANCHISE_PAGE_SIZE
+    views.FranchiseDetailView.paginate_by = 2
+    try:
+        first = client.get(url)
+        second = client.get(url, {"page": 2})
+        last = client.get(url, {"page": 99})  # out of range: the last page
+    finally:
+        views.FranchiseDetailView.paginate_by = size
+    assert [film.slug for film in first.context["films"]] == ["long-1", "long-2"]
+    assert [film.slug for film in second.context["films"]] == ["long-3", "long-4"]
+    assert [film.slug for film in last.context["films"]] == ["long-5"]
+    # Each page's grid has the languages of that page's films.
+    assert [tag for tag, _ in first.context["languages"]] == ["en"]
+    assert [tag for tag, _ in second.context["languages"]] == ["en", "th"]
+    html = second.content.decode()
+    assert '<ol class="story-order" start="3">' in html
+    assert '<span lang="th">ไทย</span>' in html
+    assert 'rel="prev" href="?page=1"' in html and 'rel="next" href="?page=3"' in html
+
+
+@pytest.mark.parametrize(
+    ("slug", "previous", "next_"),
+    [("big-1", None, "big-2"), ("big-2", "big-1", "big-4"), ("big-4", "big-2", None)],
+)
+def test_detail_links_previous_and_next_in_story_order(client, db, slug, previous, next_):
+    franchise = FranchiseFactory(name="Big", slug="big")
+    for position in (4, 1, 2):  # a gap at 3
+        FilmFactory(slug=f"big-{position}", franchise=franchise, franchise_position=position)
+    FilmFactory(slug="elsewhere", franchise=FranchiseFactory(), franchise_position=3)
+    response = client.get(reverse("films:film-detail", kwargs={"slug": slug}))
+    found = response.context["previous_film"], response.context["next_film"]
+    assert [film.slug if film else None for film in found] == [previous, next_]
+    html = response.content.decode()
+    assert (f'rel="prev" href="/films/{previous}/"' in html) == (previous is not None)
+    assert (f'rel="next" href="/films/{next_}/"' in html) == (next_ is not None)

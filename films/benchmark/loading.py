@@ -13,6 +13,7 @@ from itertools import islice
 
 from django.db import connection, models, transaction
 
+from ..caching import bump_generation
 from ..importer.services import checksum
 from ..models import Film, FilmKnowledge, FilmTitle, Franchise, ReviewStatus, Synopsis
 from ..text import title_key
@@ -86,6 +87,7 @@ def delete_benchmark_rows() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
         Franchise.objects.filter(slug__startswith=SLUG_PREFIX).delete()
+        bump_generation()
         return
     with transaction.atomic():
         Synopsis.objects.filter(source_file__startswith=SOURCE_PREFIX).delete()
@@ -237,6 +239,7 @@ def load_catalogue(
         _create_indexes(dropped)
     seconds = time.perf_counter() - started
     analyse_tables()
+    bump_generation()  # COPY and bulk_create send no signals
     return LoadFigures(
         spec.synopses, len(films), len(franchises), seconds, "copy" if use_copy else "bulk_create"
     )

@@ -1,5 +1,7 @@
 """Page and search latency through Django's test client, with SQL query counts.
 
+Every request bypasses the page cache (films/caching.py): these are render times.
+
 Every page is compared with a baseline in the same run: ``/healthz`` when the project has
 it, otherwise a view defined here that runs ``SELECT 1`` through the same middleware.
 A page the project does not have yet is reported as "n/a (404)", not an error.
@@ -21,6 +23,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, path, reverse
 
+from ..caching import BYPASS_HEADER
 from ..models import Film, Franchise, Synopsis
 from .corpus import SLUG_PREFIX, CatalogueSpec, film_specs, franchise_specs, vocabularies
 from .loading import MARKER_SLUG
@@ -296,8 +299,12 @@ def _measure_pages(
     spec: CatalogueSpec, hosts: list[str], *, repeats: int, search_repeats: int, budget: float
 ) -> PagesFigures:
     # DEBUG off while timing: with it on, Django keeps every query and renders debug pages.
-    with override_settings(ROOT_URLCONF=benchmark_urlconf(), ALLOWED_HOSTS=hosts, DEBUG=False):
-        client = Client(raise_request_exception=False)
+    # The page cache is bypassed: these are render (and search) times; the gunicorn part
+    # (server.py) measures cached pages too.
+    with override_settings(
+        ROOT_URLCONF=benchmark_urlconf(), ALLOWED_HOSTS=hosts, DEBUG=False, PAGE_CACHE_BYPASS=True
+    ):
+        client = Client(raise_request_exception=False, headers={BYPASS_HEADER: "1"})
         healthz = measure_page(client, "healthz", HEALTHZ_PATH, repeats=repeats)
         if healthz.available:
             baseline, note = healthz, "/healthz"

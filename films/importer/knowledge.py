@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from ..caching import bump_generation
 from ..models import Film, FilmKind, FilmKnowledge, FilmTitle, Franchise, KnowledgeKind, TitleKind
 
 # Any constant: imports hold this PostgreSQL advisory lock while they write (the knowledge,
@@ -138,6 +139,8 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
             new_knowledge.append(row)
     FilmTitle.objects.bulk_create(new_titles)
     FilmKnowledge.objects.bulk_create(new_knowledge)
+    if new_titles or new_knowledge:
+        bump_generation()  # bulk_create sends no signals
     created += len(new_titles) + len(new_knowledge)
     return KnowledgeSummary(
         franchises=len(data.get("franchises", [])),

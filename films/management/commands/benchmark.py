@@ -1,6 +1,7 @@
 """Measure the catalogue at a given size: load, import, pages and search.
 
-    python manage.py benchmark [--synopses N] [--seed S] [--quick] [--format json]
+    python manage.py benchmark [--synopses N] [--seed S] [--quick] [--server-seconds S]
+                               [--format json]
     python manage.py benchmark --compare small.json large.json
 
 Builds a deterministic synthetic catalogue into the database DATABASE_URL selects (rows
@@ -22,7 +23,8 @@ QUICK_SYNOPSES = 1000
 class Command(BaseCommand):
     help = (
         "Build a synthetic catalogue of --synopses synopses and measure import throughput, "
-        "page and search latency; or compare two runs' JSON with --compare."
+        "page and search latency (test client, and requests/s on gunicorn); or compare two "
+        "runs' JSON with --compare."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +43,12 @@ class Command(BaseCommand):
             "--import-synopses",
             type=int,
             help="Synopses to run through the importer (default 2000; 100 with --quick).",
+        )
+        parser.add_argument(
+            "--server-seconds",
+            type=float,
+            help="Seconds per URL and mode on a gunicorn started for the run (default 5; 1 with "
+            "--quick; 0 skips it).",
         )
         parser.add_argument(
             "--force",
@@ -94,6 +102,7 @@ class Command(BaseCommand):
                 force=options["force"],
                 reload=options["reload"],
                 import_synopses=options["import_synopses"],
+                server_seconds=options["server_seconds"],
                 progress=lambda message: self.stderr.write(message) if verbose else None,
             )
         except ForeignDataError as error:
