@@ -22,8 +22,8 @@ from .text import _fold_char, has_thai, title_key
 # Longest query we look at; longer input is cut, never rejected.
 MAX_QUERY_LENGTH = 200
 # Most synopses a text query ranks: enough for any page a person reads, and a word found in
-# half of a million synopses costs what a rare one does (~10 ms to rank 1,000 at 1M).
-CANDIDATE_CAP = 1000
+# half of a million synopses costs what a rare one does (~5 ms to rank 500 at a million synopses).
+CANDIDATE_CAP = 500
 
 # BCP 47 primary subtag → PostgreSQL text-search configuration (`\dF` on PostgreSQL 15).
 SEARCH_CONFIGS: dict[str, str] = {
