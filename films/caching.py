@@ -177,7 +177,11 @@ def conditional_page(*, varies_on: tuple[str, ...] = ()) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not page_is_shareable(request):
-                response = view(request, *args, **kwargs)
+                # Rendered afresh, with the generation read once for its cached aggregates.
+                with generation_scope(catalogue_generation()):
+                    response = view(request, *args, **kwargs)
+                    if hasattr(response, "render") and not response.is_rendered:
+                        response.render()
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
             generation = catalogue_generation()
