@@ -9,7 +9,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from ..caching import clear_catalogue_caches
 from ..models import ReviewStatus, Synopsis
 from .knowledge import KnowledgeSummary, load_knowledge, lock_imports
 from .language import LanguageGuess, detect_language
@@ -241,14 +243,54 @@ _ANALYSED_FIELDS = (
 )
 
 
-def _store(analysis: _Analysis, *, source_file: str) -> tuple[str, str]:
-    """Create or refresh the synopsis row; return (action, note)."""
+class _FileRows:
+    """The rows one file's import can touch, looked up once, kept current as it is stored.
+
+    Every synopsis of the file, and every synopsis with one of its checksums: the
+    checks below then cost no query, and the writes go out as one bulk insert and
+    one bulk update at the end of the file's transaction.
+    """
+
+    def __init__(self, *, source_file: str, digests: Iterable[str]) -> None:
+        rows: dict[int, Synopsis] = {}
+        digests = list(digests)
+        for start in range(0, len(digests), _LOOKUP_BATCH):
+            batch = digests[start : start + _LOOKUP_BATCH]
+            rows.update((row.pk, row) for row in Synopsis.objects.filter(source_checksum__in=batch))
+        # In the model's ordering, as `.first()` picked them one query at a time.
+        of_file = list(Synopsis.objects.filter(source_file=source_file))
+        self.of_file = [rows.setdefault(row.pk, row) for row in of_file]
+        self.by_checksum = {row.source_checksum: row for row in rows.values()}
+        self.created: list[Synopsis] = []
+        self.updated: dict[int, Synopsis] = {}
+
+    def at_place(self, source_file: str, first_line: int) -> Synopsis | None:
+        return next(
+            (
+                row
+                for row in self.of_file
+                if row.source_file == source_file and row.source_first_line == first_line
+            ),
+            None,
+        )
+
+    def stored(self, synopsis: Synopsis, *, old_checksum: str | None) -> None:
+        if old_checksum is not None and self.by_checksum.get(old_checksum) is synopsis:
+            del self.by_checksum[old_checksum]
+        self.by_checksum[synopsis.source_checksum] = synopsis
+        if synopsis.pk is not None:
+            self.updated[synopsis.pk] = synopsis
+        elif all(row is not synopsis for row in self.created):
+            self.created.append(synopsis)
+            self.of_file.append(synopsis)
+
+
+def _store(analysis: _Analysis, *, source_file: str, rows: _FileRows) -> tuple[str, str]:
+    """Create or refresh the synopsis in ``rows`` (written later); return (action, note)."""
     digest = checksum(analysis.text)
-    existing = Synopsis.objects.filter(source_checksum=digest).first()
+    existing = rows.by_checksum.get(digest)
     if existing is None:
-        existing = Synopsis.objects.filter(
-            source_file=source_file, source_first_line=analysis.first_line
-        ).first()
+        existing = rows.at_place(source_file, analysis.first_line)
         if existing is not None and (existing.is_edited or existing.review_status == "reviewed"):
             return Action.KEPT, "the source changed, but an editor's version is kept"
     elif existing.source_file != source_file:
@@ -259,7 +301,14 @@ def _store(analysis: _Analysis, *, source_file: str) -> tuple[str, str]:
         return Action.KEPT, "changed by an editor; not overwritten"
 
     synopsis = existing or Synopsis()
+    old_checksum = existing.source_checksum if existing else None
     before = {name: getattr(synopsis, name) for name in _ANALYSED_FIELDS} if existing else None
+    if existing is not None:
+        same_place = (existing.source_first_line, existing.source_last_line) == (
+            analysis.first_line,
+            analysis.last_line,
+        )
+        same_text = existing.text == analysis.text
     synopsis.text = analysis.text
     synopsis.source_file = source_file
     synopsis.source_checksum = digest
@@ -267,25 +316,73 @@ def _store(analysis: _Analysis, *, source_file: str) -> tuple[str, str]:
     apply_analysis(synopsis, language=analysis.language, match=analysis.match)
     if existing is not None:
         after = {name: getattr(synopsis, name) for name in _ANALYSED_FIELDS}
-        same_place = (existing.source_first_line, existing.source_last_line) == (
-            analysis.first_line,
-            analysis.last_line,
-        )
-        if before == after and same_place and existing.text == analysis.text:
+        if before == after and same_place and same_text:
             return Action.UNCHANGED, ""
     synopsis.source_first_line = analysis.first_line
     synopsis.source_last_line = analysis.last_line
-    try:
-        with transaction.atomic():
-            synopsis.save()
-    except IntegrityError:
-        # Another import stored the same text between our look-up and our write.
-        return Action.DUPLICATE, "stored meanwhile by another import"
+    rows.stored(synopsis, old_checksum=old_checksum)
     return (Action.UPDATED if existing else Action.CREATED), ""
 
 
+_LOOKUP_BATCH = 500
+_WRITE_BATCH = 500
+_STORED_FIELDS = (
+    *_ANALYSED_FIELDS,
+    "text",
+    "source_file",
+    "source_checksum",
+    "source_header",
+    "source_first_line",
+    "source_last_line",
+    "search_config",
+    "search_text",
+    "search_blob",
+    "updated_at",
+)
+
+
+def _write(rows: _FileRows) -> set[int]:
+    """Write the file's new and changed synopses; return id() of those another import stored first.
+
+    One bulk insert and one bulk update; should another import have stored the same
+    text in the meantime (the advisory lock makes that rare), row by row instead.
+    """
+    now = timezone.now()
+    for synopsis in (*rows.created, *rows.updated.values()):
+        synopsis.fill_derived()
+        synopsis.updated_at = now
+    try:
+        with transaction.atomic():
+            Synopsis.objects.bulk_create(rows.created, batch_size=_WRITE_BATCH)
+            Synopsis.objects.bulk_update(
+                list(rows.updated.values()), _STORED_FIELDS, batch_size=_WRITE_BATCH
+            )
+    except IntegrityError:
+        pass
+    else:
+        if rows.created or rows.updated:
+            # Bulk writes send no post_save: clear what the signal would have.
+            clear_catalogue_caches()
+        return set()
+    lost: set[int] = set()
+    for synopsis in rows.created:
+        synopsis.pk = None
+        synopsis._state.adding = True
+    for synopsis in (*rows.created, *rows.updated.values()):
+        try:
+            with transaction.atomic():
+                synopsis.save()
+        except IntegrityError:
+            lost.add(id(synopsis))
+    return lost
+
+
 def import_file(path: Path, *, matcher: FilmMatcher, encoding: str | None = None) -> FileReport:
-    """Import one file in its own transaction; a file that cannot be read changes nothing."""
+    """Import one file in its own transaction; a file that cannot be read changes nothing.
+
+    The file is analysed and written while this import holds the import lock, so that
+    another import's rows are all visible to its look-ups.
+    """
     report = FileReport(path=display_path(path))
     try:
         text = read_source(path, encoding=encoding)
@@ -296,31 +393,42 @@ def import_file(path: Path, *, matcher: FilmMatcher, encoding: str | None = None
     if not documents:
         report.status, report.error = "failed", "no synopsis text found (only headers or symbols)"
         return report
-    analyses = merge_consecutive([analyse(document, matcher) for document in documents], matcher)
     with transaction.atomic():
         lock_imports()
-        for analysis in analyses:
-            action, note = _store(analysis, source_file=report.path)
-            film = analysis.match.film
-            report.synopses.append(
-                SynopsisReport(
-                    first_line=analysis.first_line,
-                    last_line=analysis.last_line,
-                    blocks=analysis.blocks,
-                    language=analysis.language.language,
-                    language_confidence=analysis.language.confidence,
-                    language_uncertain=analysis.language.uncertain,
-                    film={"slug": film.slug, "title": film.title, "year": film.year}
-                    if film
-                    else None,
-                    match_confidence=analysis.match.confidence,
-                    evidence=analysis.match.evidence,
-                    candidates=[candidate.as_dict() for candidate in analysis.match.candidates],
-                    status=analysis.status,
-                    action=action,
-                    note=note or analysis.language.note or analysis.match.reason,
-                )
+        analyses = merge_consecutive(
+            [analyse(document, matcher) for document in documents], matcher
+        )
+        rows = _FileRows(
+            source_file=report.path, digests={checksum(analysis.text) for analysis in analyses}
+        )
+        outcomes = [
+            (analysis, *_store(analysis, source_file=report.path, rows=rows))
+            for analysis in analyses
+        ]
+        lost = _write(rows)
+    for analysis, action, note in outcomes:
+        if action in (Action.CREATED, Action.UPDATED) and lost:
+            stored = rows.by_checksum.get(checksum(analysis.text))
+            if id(stored) in lost:
+                action, note = Action.DUPLICATE, "stored meanwhile by another import"
+        film = analysis.match.film
+        report.synopses.append(
+            SynopsisReport(
+                first_line=analysis.first_line,
+                last_line=analysis.last_line,
+                blocks=analysis.blocks,
+                language=analysis.language.language,
+                language_confidence=analysis.language.confidence,
+                language_uncertain=analysis.language.uncertain,
+                film={"slug": film.slug, "title": film.title, "year": film.year} if film else None,
+                match_confidence=analysis.match.confidence,
+                evidence=analysis.match.evidence,
+                candidates=[candidate.as_dict() for candidate in analysis.match.candidates],
+                status=analysis.status,
+                action=action,
+                note=note or analysis.language.note or analysis.match.reason,
             )
+        )
     return report
 
 
