@@ -195,6 +195,8 @@ IMPORT_LANGUAGES: list[str] | None = env_list(
 )
 if IMPORT_LANGUAGES == ["all"]:
     IMPORT_LANGUAGES = None
+# Processes that analyse files (language, film) while the importer writes; 1: none.
+IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() or 1)
 
 LOGGING["formatters"]["access"] = {"format": "{asctime} {message}", "style": "{"}
 LOGGING["handlers"]["access"] = {"class": "logging.StreamHandler", "formatter": "access"}

@@ -225,6 +225,16 @@ def guess_language(text: str, *, setup: DetectorSetup) -> LanguageGuess:
     return LanguageGuess(tag, confidence, False)
 
 
+def warm_up_detector() -> None:
+    """Load the configured profiles now (before worker processes are forked, say)."""
+    setup = configured_setup()
+    scripts = [languages for languages in (setup.latin, setup.other) if languages is not None]
+    for languages in scripts or [ALL_LANGUAGES]:
+        _factory(languages)
+    for group in CLOSE_LANGUAGE_GROUPS:
+        _factory(tuple(sorted(group)))
+
+
 @lru_cache(maxsize=10_000)
 def _cached_guess(text: str, setup: DetectorSetup) -> LanguageGuess:
     return guess_language(text, setup=setup)

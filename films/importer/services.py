@@ -3,8 +3,11 @@
 import contextlib
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -13,8 +16,9 @@ from django.utils import timezone
 
 from ..caching import clear_catalogue_caches
 from ..models import ReviewStatus, Synopsis
+from ..search import SearchColumns, search_columns
 from .knowledge import KnowledgeSummary, load_knowledge, lock_imports
-from .language import LanguageGuess, detect_language
+from .language import LanguageGuess, detect_language, warm_up_detector
 from .matching import FilmMatcher, MatchResult
 from .reading import SourceError, read_source
 from .segmenting import Document, Header, parse_header, split_documents
@@ -123,6 +127,8 @@ class _Analysis:
     header: Header | None
     language: LanguageGuess
     match: MatchResult
+    # The synopsis's search columns, worked out with the rest (in a worker, if any).
+    search: SearchColumns | None = None
 
     @property
     def status(self) -> str:
@@ -320,6 +326,10 @@ def _store(analysis: _Analysis, *, source_file: str, rows: _FileRows) -> tuple[s
             return Action.UNCHANGED, ""
     synopsis.source_first_line = analysis.first_line
     synopsis.source_last_line = analysis.last_line
+    search = analysis.search or search_columns(text=synopsis.text, language=synopsis.language)
+    synopsis.search_config = search.search_config
+    synopsis.search_text = search.search_text
+    synopsis.search_blob = search.search_blob
     rows.stored(synopsis, old_checksum=old_checksum)
     return (Action.UPDATED if existing else Action.CREATED), ""
 
@@ -349,7 +359,6 @@ def _write(rows: _FileRows) -> set[int]:
     """
     now = timezone.now()
     for synopsis in (*rows.created, *rows.updated.values()):
-        synopsis.fill_derived()
         synopsis.updated_at = now
     try:
         with transaction.atomic():
@@ -377,27 +386,50 @@ def _write(rows: _FileRows) -> set[int]:
     return lost
 
 
-def import_file(path: Path, *, matcher: FilmMatcher, encoding: str | None = None) -> FileReport:
-    """Import one file in its own transaction; a file that cannot be read changes nothing.
+@dataclass
+class _FileAnalysis:
+    """A file's synopses with their language, film and search columns, or why it failed."""
 
-    The file is analysed and written while this import holds the import lock, so that
-    another import's rows are all visible to its look-ups.
-    """
-    report = FileReport(path=display_path(path))
+    analyses: list[_Analysis] = field(default_factory=list)
+    error: str = ""
+
+
+def analyse_file(path: Path, *, matcher: FilmMatcher, encoding: str | None) -> _FileAnalysis:
+    """Read, segment and analyse one file: all the work of an import that needs no database."""
     try:
         text = read_source(path, encoding=encoding)
     except SourceError as error:
-        report.status, report.error = "failed", str(error)
-        return report
+        return _FileAnalysis(error=str(error))
     documents = split_documents(text)
     if not documents:
-        report.status, report.error = "failed", "no synopsis text found (only headers or symbols)"
-        return report
+        return _FileAnalysis(error="no synopsis text found (only headers or symbols)")
+    analyses = merge_consecutive([analyse(document, matcher) for document in documents], matcher)
+    for analysis in analyses:
+        analysis.search = search_columns(text=analysis.text, language=analysis.language.language)
+    return _FileAnalysis(analyses)
+
+
+def import_file(
+    path: Path,
+    *,
+    matcher: FilmMatcher,
+    encoding: str | None = None,
+    analysed: Callable[[], _FileAnalysis] | None = None,
+) -> FileReport:
+    """Import one file in its own transaction; a file that cannot be read changes nothing.
+
+    The file is analysed (or its analysis by a worker awaited, ``analysed``) and written
+    while this import holds the import lock, so that its look-ups see every row another
+    import wrote, and the file is stored whole or not at all.
+    """
+    report = FileReport(path=display_path(path))
     with transaction.atomic():
         lock_imports()
-        analyses = merge_consecutive(
-            [analyse(document, matcher) for document in documents], matcher
-        )
+        result = analysed() if analysed else analyse_file(path, matcher=matcher, encoding=encoding)
+        if result.error:
+            report.status, report.error = "failed", result.error
+            return report
+        analyses = result.analyses
         rows = _FileRows(
             source_file=report.path, digests={checksum(analysis.text) for analysis in analyses}
         )
@@ -432,6 +464,51 @@ def import_file(path: Path, *, matcher: FilmMatcher, encoding: str | None = None
     return report
 
 
+# Set in each worker process of an import's pool (inherited by fork, never pickled).
+_worker_matcher: FilmMatcher | None = None
+
+
+def _start_worker(matcher: FilmMatcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+
+
+def _analyse_in_worker(path: Path, encoding: str | None) -> _FileAnalysis:
+    return analyse_file(path, matcher=_worker_matcher, encoding=encoding)
+
+
+def _analyses(
+    files: Sequence[Path], *, matcher: FilmMatcher, encoding: str | None, workers: int
+) -> Iterator[Callable[[], _FileAnalysis] | None]:
+    """Per file, a call that waits for its analysis by a worker process; None: analyse inline.
+
+    Workers are forked (they inherit the matcher and the loaded language profiles) and
+    run a few files ahead of the writes, which stay in this process, in file order.
+    """
+    if workers <= 1 or len(files) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (None for _ in files)
+        return
+    # Loaded once here rather than in every worker: the language profiles, and pythainlp's
+    # dictionary (1-2 s to build) through a Thai word's search columns.
+    warm_up_detector()
+    search_columns(text="ภาพยนตร์", language="th")
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
+        queued = iter(files)
+        pending = deque(
+            pool.apply_async(_analyse_in_worker, (path, encoding))
+            for path in islice(queued, workers * _FILES_AHEAD_PER_WORKER)
+        )
+        while pending:
+            yield pending.popleft().get
+            pending.extend(
+                pool.apply_async(_analyse_in_worker, (path, encoding)) for path in islice(queued, 1)
+            )
+
+
+_FILES_AHEAD_PER_WORKER = 4
+
+
 class _DryRunRollback(Exception):
     pass
 
@@ -443,11 +520,15 @@ def import_synopses(
     dry_run: bool = False,
     knowledge_file: Path | None = None,
     on_file: Callable[[int, int, FileReport], None] | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Load the film knowledge, then import every file under ``paths``, each in its own transaction.
 
     With ``dry_run`` everything happens inside one transaction that is rolled back.
+    ``workers`` processes (default ``settings.IMPORT_WORKERS``) analyse the files while
+    this one writes them.
     """
+    workers = settings.IMPORT_WORKERS if workers is None else workers
     knowledge_file = Path(knowledge_file or settings.FILM_KNOWLEDGE_FILE)
     report = ImportReport(dry_run=dry_run)
     files = collect_paths(paths, exclude=[knowledge_file])
@@ -458,8 +539,11 @@ def import_synopses(
         with outer:
             report.knowledge = load_knowledge(knowledge_file)
             matcher = FilmMatcher.from_database()
-            for index, path in enumerate(files, start=1):
-                file_report = import_file(path, matcher=matcher, encoding=encoding)
+            analysed = _analyses(files, matcher=matcher, encoding=encoding, workers=workers)
+            for index, (path, analysis) in enumerate(zip(files, analysed, strict=True), start=1):
+                file_report = import_file(
+                    path, matcher=matcher, encoding=encoding, analysed=analysis
+                )
                 report.files.append(file_report)
                 if file_report.status == "failed":
                     logger.warning("%s: %s", file_report.path, file_report.error)

@@ -207,3 +207,31 @@ def test_crlf_and_bom_files_import_like_plain_ones(db, tmp_path):
     synopses = report["files"][0]["synopses"]
     assert [s["lines"] for s in synopses] == [[1, 1], [3, 3]]
     assert [s["film"]["slug"] for s in synopses] == ["chariots-of-fire", "lucky-you"]
+
+
+def test_worker_processes_report_and_store_what_one_process_does(db, tmp_path):
+    files = sorted(SEEDS.glob("*.txt"))
+    for index, path in enumerate(files):
+        (tmp_path / f"copy{index}.txt").write_bytes(path.read_bytes())
+    (tmp_path / "empty.txt").write_text("\n")
+
+    def stored() -> list[tuple]:
+        return list(
+            Synopsis.objects.order_by("source_checksum").values_list(
+                "source_checksum", "language", "film__slug", "review_status", "search_text"
+            )
+        )
+
+    inline, _ = run_import(str(tmp_path), "--workers", "1")
+    inline_rows = stored()
+    Synopsis.objects.all().delete()
+    pooled, _ = run_import(str(tmp_path), "--workers", "2")
+    assert pooled == inline
+    assert stored() == inline_rows
+    assert pooled["totals"]["failed"] == 1
+    assert pooled["totals"]["created"] == 11
+
+
+def test_workers_must_be_positive(db):
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("import_synopses", "--workers", "0")
