@@ -189,19 +189,31 @@ class FilmMatcher:
 
     @classmethod
     def from_database(cls) -> "FilmMatcher":
-        from ..models import Film
+        # Plain rows, not model instances: at 50,000 films building the instances and their
+        # prefetched titles and names took 12 s of a 16 s start.
+        from ..models import Film, FilmKnowledge, FilmTitle
 
-        films = Film.objects.prefetch_related("titles", "knowledge").order_by("pk")
+        titles: dict[int, list[str]] = defaultdict(list)
+        for film_id, title in FilmTitle.objects.order_by(
+            "film_id", "language", "title"
+        ).values_list("film_id", "title"):
+            titles[film_id].append(title)
+        knowledge: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for film_id, kind, text in FilmKnowledge.objects.order_by(
+            "film_id", "kind", "text"
+        ).values_list("film_id", "kind", "text"):
+            knowledge[film_id].append((kind, text))
+        films = Film.objects.order_by("pk").values_list("pk", "slug", "title", "year")
         return cls(
             FilmFacts(
-                id=film.pk,
-                slug=film.slug,
-                title=film.title,
-                year=film.year,
-                titles=tuple(title.title for title in film.titles.all()),
-                knowledge=tuple((item.kind, item.text) for item in film.knowledge.all()),
+                id=pk,
+                slug=slug,
+                title=title,
+                year=year,
+                titles=tuple(titles.get(pk, ())),
+                knowledge=tuple(knowledge.get(pk, ())),
             )
-            for film in films
+            for pk, slug, title, year in films.iterator(chunk_size=10_000)
         )
 
     def _found(self, text: str) -> set[int]:
