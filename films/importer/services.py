@@ -4,7 +4,7 @@ import contextlib
 import hashlib
 import logging
 import multiprocessing
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -262,33 +262,37 @@ class _FileRows:
         digests = list(digests)
         for start in range(0, len(digests), _LOOKUP_BATCH):
             batch = digests[start : start + _LOOKUP_BATCH]
-            rows.update((row.pk, row) for row in Synopsis.objects.filter(source_checksum__in=batch))
-        # In the model's ordering, as `.first()` picked them one query at a time.
-        of_file = list(Synopsis.objects.filter(source_file=source_file))
-        self.of_file = [rows.setdefault(row.pk, row) for row in of_file]
+            found = Synopsis.objects.filter(source_checksum__in=batch).order_by()
+            rows.update((row.pk, row) for row in found)
         self.by_checksum = {row.source_checksum: row for row in rows.values()}
+        # The file's rows by first line, each list in the model's ordering, as `.first()`
+        # picked them one query at a time.
+        self.by_place: dict[int, list[Synopsis]] = defaultdict(list)
+        for row in Synopsis.objects.filter(source_file=source_file):
+            self.by_place[row.source_first_line].append(rows.setdefault(row.pk, row))
         self.created: list[Synopsis] = []
         self.updated: dict[int, Synopsis] = {}
 
-    def at_place(self, source_file: str, first_line: int) -> Synopsis | None:
-        return next(
-            (
-                row
-                for row in self.of_file
-                if row.source_file == source_file and row.source_first_line == first_line
-            ),
-            None,
-        )
+    def at_place(self, first_line: int) -> Synopsis | None:
+        """The file's synopsis that starts at ``first_line``, if any."""
+        rows = self.by_place.get(first_line)
+        return rows[0] if rows else None
 
-    def stored(self, synopsis: Synopsis, *, old_checksum: str | None) -> None:
+    def stored(
+        self, synopsis: Synopsis, *, old_checksum: str | None, old_first_line: int | None
+    ) -> None:
+        """Note that ``synopsis`` (new, or found by checksum or place) is to be written."""
         if old_checksum is not None and self.by_checksum.get(old_checksum) is synopsis:
             del self.by_checksum[old_checksum]
         self.by_checksum[synopsis.source_checksum] = synopsis
+        if old_first_line != synopsis.source_first_line:
+            if old_first_line is not None:
+                self.by_place[old_first_line].remove(synopsis)
+            self.by_place[synopsis.source_first_line].append(synopsis)
         if synopsis.pk is not None:
             self.updated[synopsis.pk] = synopsis
-        elif all(row is not synopsis for row in self.created):
+        elif old_checksum is None:
             self.created.append(synopsis)
-            self.of_file.append(synopsis)
 
 
 def _store(analysis: _Analysis, *, source_file: str, rows: _FileRows) -> tuple[str, str]:
@@ -296,7 +300,7 @@ def _store(analysis: _Analysis, *, source_file: str, rows: _FileRows) -> tuple[s
     digest = checksum(analysis.text)
     existing = rows.by_checksum.get(digest)
     if existing is None:
-        existing = rows.at_place(source_file, analysis.first_line)
+        existing = rows.at_place(analysis.first_line)
         if existing is not None and (existing.is_edited or existing.review_status == "reviewed"):
             return Action.KEPT, "the source changed, but an editor's version is kept"
     elif existing.source_file != source_file:
@@ -308,6 +312,7 @@ def _store(analysis: _Analysis, *, source_file: str, rows: _FileRows) -> tuple[s
 
     synopsis = existing or Synopsis()
     old_checksum = existing.source_checksum if existing else None
+    old_first_line = existing.source_first_line if existing else None
     before = {name: getattr(synopsis, name) for name in _ANALYSED_FIELDS} if existing else None
     if existing is not None:
         same_place = (existing.source_first_line, existing.source_last_line) == (
@@ -330,7 +335,7 @@ def _store(analysis: _Analysis, *, source_file: str, rows: _FileRows) -> tuple[s
     synopsis.search_config = search.search_config
     synopsis.search_text = search.search_text
     synopsis.search_blob = search.search_blob
-    rows.stored(synopsis, old_checksum=old_checksum)
+    rows.stored(synopsis, old_checksum=old_checksum, old_first_line=old_first_line)
     return (Action.UPDATED if existing else Action.CREATED), ""
 
 
