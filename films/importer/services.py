@@ -1,9 +1,11 @@
 """The import pipeline: files in, language-tagged synopses attached to films (or queued) out."""
 
 import contextlib
+import ctypes
 import hashlib
 import logging
 import multiprocessing
+import signal
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -476,6 +478,13 @@ _worker_matcher: FilmMatcher | None = None
 def _start_worker(matcher: FilmMatcher) -> None:
     global _worker_matcher
     _worker_matcher = matcher
+    # Linux: die with the import (even a SIGKILLed one) rather than finish a file first,
+    # holding the inherited copy of its database connection open meanwhile.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _analyse_in_worker(path: Path, encoding: str | None) -> _FileAnalysis:
