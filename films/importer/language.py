@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
@@ -174,7 +175,9 @@ def _setup_for(languages: tuple[str, ...] | None) -> DetectorSetup:
         return DetectorSetup(latin=None, other=None)
     unknown = set(languages) - available_languages()
     if unknown:
-        raise ValueError(f"langdetect has no profile for {', '.join(sorted(unknown))}")
+        raise ImproperlyConfigured(
+            f"IMPORT_LANGUAGES: langdetect has no profile for {', '.join(sorted(unknown))}"
+        )
     chosen = sorted(set(languages))
     latin = tuple(code for code in chosen if code in LATIN_SCRIPT_LANGUAGES)
     other = tuple(code for code in chosen if code not in LATIN_SCRIPT_LANGUAGES)

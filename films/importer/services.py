@@ -506,6 +506,7 @@ def _analyses(
     # dictionary (1-2 s to build) through a Thai word's search columns.
     warm_up_detector()
     search_columns(text="ภาพยนตร์", language="th")
+    workers = min(workers, len(files))
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
         queued = iter(files)

@@ -128,3 +128,11 @@ def test_import_languages_can_be_all_profiles(settings):
     settings.IMPORT_LANGUAGES = None
     assert configured_setup() == DetectorSetup(latin=None, other=None)
     assert detect_language(TEXTS["de"]).language == "de"
+
+
+def test_an_unknown_import_language_is_a_configuration_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.IMPORT_LANGUAGES = ["de", "xx"]
+    with pytest.raises(ImproperlyConfigured, match="xx"):
+        detect_language(TEXTS["de"])
