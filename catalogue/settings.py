@@ -203,6 +203,22 @@ LOGGING = {
 # The curated film knowledge every import brings into the database first.
 FILM_KNOWLEDGE_FILE = FIXTURES_ROOT / "catalogue.toml"
 
+# The languages (langdetect codes) the importer tells synopses apart by; "all" for every one
+# of langdetect's 55. Fewer is faster and avoids confusions with languages the catalogue
+# never holds. Default: the European languages in Latin script and every language of another
+# script langdetect knows (Thai needs none: it is told by its script).
+IMPORT_LANGUAGES: list[str] | None = env_list(
+    "DJANGO_IMPORT_LANGUAGES",
+    # Latin script: the EU's languages, Norwegian, Catalan, Turkish.
+    "ca,cs,da,de,en,es,et,fi,fr,hr,hu,it,lt,lv,nl,no,pl,pt,ro,sk,sl,sv,tr,"
+    # Other scripts: Arabic, Cyrillic, Greek, Hebrew, Indic, CJK.
+    "ar,bg,bn,el,fa,gu,he,hi,ja,kn,ko,mk,ml,mr,ne,pa,ru,ta,te,uk,ur,zh-cn,zh-tw",
+)
+if IMPORT_LANGUAGES == ["all"]:
+    IMPORT_LANGUAGES = None
+# Processes that analyse files (language, film) while the importer writes; 1: none.
+IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() or 1)
+
 LOGGING["formatters"]["access"] = {"format": "{asctime} {message}", "style": "{"}
 LOGGING["handlers"]["access"] = {"class": "logging.StreamHandler", "formatter": "access"}
 

@@ -60,13 +60,29 @@ def read_knowledge(path: Path) -> dict:
     return data
 
 
+def _rows_in(queryset, field: str, values: set, *, batch: int = 500) -> list:
+    """The rows of ``queryset`` whose ``field`` is one of ``values``, a few hundred per query."""
+    ordered = sorted(values)
+    rows: list = []
+    for start in range(0, len(ordered), batch):
+        rows += queryset.filter(**{f"{field}__in": ordered[start : start + batch]})
+    return rows
+
+
 @transaction.atomic
 def load_knowledge(path: Path) -> KnowledgeSummary:
     """Create the franchises, films, titles and names of ``path`` that the database lacks."""
     data = read_knowledge(path)
     lock_imports()
     created = 0
-    franchises = {franchise.slug: franchise for franchise in Franchise.objects.all()}
+    # Only the rows the file names: the catalogue may hold 50,000 films.
+    franchise_slugs = {entry.get("slug") for entry in data.get("franchises", [])} | {
+        entry.get("franchise") for entry in data.get("films", [])
+    }
+    franchises = {
+        franchise.slug: franchise
+        for franchise in _rows_in(Franchise.objects.all(), "slug", franchise_slugs - {None})
+    }
     for entry in data.get("franchises", []):
         slug = _require(entry, "slug", "franchise")
         if slug not in franchises:
@@ -75,9 +91,15 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
             )
             created += 1
 
-    films = {film.slug: film for film in Film.objects.all()}
-    existing_titles = set(FilmTitle.objects.values_list("film_id", "language", "title"))
-    existing_knowledge = set(FilmKnowledge.objects.values_list("film_id", "key", "kind"))
+    film_slugs = {entry.get("slug") for entry in data.get("films", [])} - {None}
+    films = {film.slug: film for film in _rows_in(Film.objects.all(), "slug", film_slugs)}
+    film_ids = {film.pk for film in films.values()}
+    existing_titles = set(
+        _rows_in(FilmTitle.objects.values_list("film_id", "language", "title"), "film_id", film_ids)
+    )
+    existing_knowledge = set(
+        _rows_in(FilmKnowledge.objects.values_list("film_id", "key", "kind"), "film_id", film_ids)
+    )
     new_titles: list[FilmTitle] = []
     new_knowledge: list[FilmKnowledge] = []
     title_count = knowledge_count = 0

@@ -5,15 +5,29 @@ langdetect errs, and Danish, Norwegian and Swedish are confused with each other.
 So text under MIN_LETTERS is "und", and a Scandinavian result is checked by a
 detector that knows only those three: when the two disagree, or either is unsure,
 the synopsis is marked for review instead of guessed.
+
+Speed: langdetect weighs every language it knows for every n-gram it samples, so
+it is loaded with the catalogue's languages only (``settings.IMPORT_LANGUAGES``),
+and a text is weighed against the languages of its own script: Latin-script text
+against the Latin-script languages, other scripts against the others (langdetect
+drops the Latin letters of such a text itself). Its n-gram extraction, a Python
+call per character, is replaced by an equivalent loop that gives the same n-grams
+(tests/importer/test_language.py compares them).
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.ngram import NGram
+from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
 
 from ..languages import UNDETERMINED, to_bcp47
 
@@ -25,6 +39,12 @@ MIN_CONFIDENCE = 0.90
 CLOSE_LANGUAGE_GROUPS: tuple[frozenset[str], ...] = (frozenset({"da", "no", "sv"}),)
 # A long synopsis says no more about its language than its first few thousand letters.
 MAX_TEXT_LENGTH = 3000
+# langdetect's profiles of languages written in Latin script; the others are in their own.
+_LATIN_SCRIPT = (
+    "af ca cs cy da de en es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi"
+)
+LATIN_SCRIPT_LANGUAGES = frozenset(_LATIN_SCRIPT.split())
+ALL_LANGUAGES = None  # every profile langdetect ships (55)
 
 _THAI_LETTER = re.compile(r"[\u0E01-\u0E2E\u0E30-\u0E3A\u0E40-\u0E4E]")
 
@@ -35,6 +55,11 @@ class LanguageGuess:
     confidence: float
     uncertain: bool
     note: str = ""
+
+
+def available_languages() -> frozenset[str]:
+    """Every language langdetect has a profile for, by its code ("de", "zh-cn")."""
+    return frozenset(path.name for path in Path(PROFILES_DIRECTORY).iterdir())
 
 
 @cache
@@ -52,8 +77,71 @@ def _factory(languages: tuple[str, ...] | None = None) -> DetectorFactory:
     return factory
 
 
-def _probabilities(text: str, languages: tuple[str, ...] | None = None) -> list[tuple[str, float]]:
-    detector = _factory(languages).create()
+@cache
+def _normalized(char: str) -> str:
+    return NGram.normalize(char)
+
+
+class _Detector(Detector):
+    """langdetect's Detector with its per-character work in one loop: the same n-grams.
+
+    langdetect 1.0.9 (pinned): ``append`` and ``_extract_ngrams`` do what its own do,
+    without a method call and a Unicode block look-up per character.
+    """
+
+    def append(self, text: str) -> None:
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        self.text += re.sub(" {2,}", " ", text[: self.max_text_length])
+
+    def _extract_ngrams(self) -> list[str]:
+        known = self.word_lang_prob_map
+        result: list[str] = []
+        grams, capital_word = " ", False
+        for char in self.text:
+            char = _normalized(char)
+            last = grams[-1]
+            if last == " ":
+                grams, capital_word = " ", False
+                if char == " ":
+                    continue
+            elif len(grams) >= NGram.N_GRAM:
+                grams = grams[1:]
+            grams += char
+            if char.isupper():
+                if last.isupper():
+                    capital_word = True
+            else:
+                capital_word = False
+            if capital_word:
+                continue
+            if char != " " and char in known:
+                result.append(char)
+            if len(grams) >= 2:
+                if grams[-2:] in known:
+                    result.append(grams[-2:])
+                if len(grams) == 3 and grams in known:
+                    result.append(grams)
+        return result
+
+
+def _mostly_latin(text: str) -> bool:
+    """langdetect's own test (Detector.cleaning_text) for whether a text is in Latin script."""
+    latin = non_latin = 0
+    for char in text[:MAX_TEXT_LENGTH]:
+        if "A" <= char <= "z":
+            latin += 1
+        elif char >= "\u0300" and unicode_block(char) != UNICODE_LATIN_EXTENDED_ADDITIONAL:
+            non_latin += 1
+    return latin * 2 >= non_latin
+
+
+def _probabilities(
+    text: str, languages: tuple[str, ...] | None = None, *, stock: bool = False
+) -> list[tuple[str, float]]:
+    factory = _factory(languages)
+    detector = factory.create() if stock else _Detector(factory)
     detector.set_max_text_length(MAX_TEXT_LENGTH)
     detector.append(text)
     try:
@@ -62,7 +150,49 @@ def _probabilities(text: str, languages: tuple[str, ...] | None = None) -> list[
         return []
 
 
-def detect_language(text: str) -> LanguageGuess:
+@dataclass(frozen=True)
+class DetectorSetup:
+    """Which langdetect profiles weigh a text, and whether langdetect's own Detector runs them."""
+
+    latin: tuple[str, ...] | None
+    other: tuple[str, ...] | None
+    stock: bool = False
+
+    @classmethod
+    def for_languages(cls, languages: Iterable[str] | None) -> "DetectorSetup":
+        """Split ``languages`` by script; None: all 55 profiles at once, as langdetect does."""
+        return _setup_for(None if languages is None else tuple(languages))
+
+    def profiles_for(self, text: str) -> tuple[str, ...] | None:
+        if self.latin is None and self.other is None:
+            return ALL_LANGUAGES
+        return (self.latin if _mostly_latin(text) else self.other) or self.latin or self.other
+
+
+@cache
+def _setup_for(languages: tuple[str, ...] | None) -> DetectorSetup:
+    if languages is None:
+        return DetectorSetup(latin=None, other=None)
+    unknown = set(languages) - available_languages()
+    if unknown:
+        raise ImproperlyConfigured(
+            f"IMPORT_LANGUAGES: langdetect has no profile for {', '.join(sorted(unknown))}"
+        )
+    chosen = sorted(set(languages))
+    latin = tuple(code for code in chosen if code in LATIN_SCRIPT_LANGUAGES)
+    other = tuple(code for code in chosen if code not in LATIN_SCRIPT_LANGUAGES)
+    return DetectorSetup(latin=latin or None, other=other or None)
+
+
+# langdetect, all 55 profiles, one per call: how the importer detected before IMPORT_LANGUAGES.
+ALL_PROFILES = DetectorSetup(latin=None, other=None, stock=True)
+
+
+def configured_setup() -> DetectorSetup:
+    return DetectorSetup.for_languages(settings.IMPORT_LANGUAGES)
+
+
+def guess_language(text: str, *, setup: DetectorSetup) -> LanguageGuess:
     """Return the BCP 47 tag of ``text`` with the detector's confidence and whether to review it."""
     letters = sum(1 for char in text if char.isalpha())
     if letters < MIN_LETTERS:
@@ -72,7 +202,7 @@ def detect_language(text: str) -> LanguageGuess:
     if thai_letters >= letters * 0.6:
         return LanguageGuess("th", 1.0, False)
 
-    ranked = _probabilities(text)
+    ranked = _probabilities(text, setup.profiles_for(text), stock=setup.stock)
     if not ranked:
         return LanguageGuess(UNDETERMINED, 0.0, True, "no language features found")
     code, confidence = ranked[0]
@@ -85,7 +215,9 @@ def detect_language(text: str) -> LanguageGuess:
     for group in CLOSE_LANGUAGE_GROUPS:
         if code not in group:
             continue
-        second_code, second_confidence = _probabilities(text, tuple(sorted(group)))[0]
+        second_code, second_confidence = _probabilities(
+            text, tuple(sorted(group)), stock=setup.stock
+        )[0]
         if second_code != code or second_confidence < MIN_CONFIDENCE:
             return LanguageGuess(
                 tag,
@@ -94,3 +226,23 @@ def detect_language(text: str) -> LanguageGuess:
                 f"close languages disagree: {code} vs {second_code} ({second_confidence:.2f})",
             )
     return LanguageGuess(tag, confidence, False)
+
+
+def warm_up_detector() -> None:
+    """Load the configured profiles now (before worker processes are forked, say)."""
+    setup = configured_setup()
+    scripts = [languages for languages in (setup.latin, setup.other) if languages is not None]
+    for languages in scripts or [ALL_LANGUAGES]:
+        _factory(languages)
+    for group in CLOSE_LANGUAGE_GROUPS:
+        _factory(tuple(sorted(group)))
+
+
+@lru_cache(maxsize=10_000)
+def _cached_guess(text: str, setup: DetectorSetup) -> LanguageGuess:
+    return guess_language(text, setup=setup)
+
+
+def detect_language(text: str) -> LanguageGuess:
+    """Return the language of ``text`` by the configured detector; each text is weighed once."""
+    return _cached_guess(text, configured_setup())

@@ -11,6 +11,7 @@ than a review entry.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import product
 
 from ..text import fold, has_thai, title_key
 from .segmenting import Header
@@ -95,21 +96,13 @@ class _Evidence:
 
 @dataclass(frozen=True)
 class _KeyMatcher:
-    """A Latin-script key as token tests: exact forms per token, or a stem for the last."""
+    """A Latin-script key: ``size`` tokens, each one of its forms (a term's last: its stem)."""
 
     index: int
-    forms: tuple[frozenset[str], ...]
-    last_stem: str | None
+    size: int
     length: int
-
-    def matches(self, tokens: list[str], start: int) -> bool:
-        size = len(self.forms) + (1 if self.last_stem is not None else 0)
-        if start + size > len(tokens):
-            return False
-        for offset, forms in enumerate(self.forms):
-            if tokens[start + offset] not in forms:
-                return False
-        return self.last_stem is None or tokens[start + size - 1].startswith(self.last_stem)
+    # Between keys of equal length at one place, the first in this order wins.
+    order: tuple[int, int, int]
 
 
 def _token_forms(token: str, *, kind: str, last: bool) -> frozenset[str]:
@@ -147,9 +140,16 @@ class FilmMatcher:
 
         # A title counts in running text only if it is not also a name: "Rocky" and
         # "Rocky Balboa" are what every Rocky synopsis says, "Rocky IV" is a title.
-        all_names = " ".join(f" {name} " for name in name_keys)
+        # (Every run of whole words of every name, in a set: a substring search of all names
+        # joined took minutes with 50,000 films.)
+        name_parts = {
+            " ".join(tokens[start:end])
+            for tokens in (name.split() for name in name_keys)
+            for start in range(len(tokens))
+            for end in range(start + 1, len(tokens) + 1)
+        }
         for key, film_ids in self.header_titles.items():
-            if f" {key} " in all_names or len(key) < 4:
+            if key in name_parts or len(key) < 4:
                 continue
             evidence = by_key.setdefault(("title", key), _Evidence(label=key))
             for film_id in film_ids:
@@ -158,9 +158,11 @@ class FilmMatcher:
 
         self.evidence = list(by_key.values())
         # Texts are matched token by token through these indexes rather than one big
-        # regex alternation, which took seconds per synopsis with a thousand keys.
-        self._by_first_token: dict[str, list[_KeyMatcher]] = defaultdict(list)
-        self._by_stem: dict[str, list[_KeyMatcher]] = defaultdict(list)
+        # regex alternation, which took seconds per synopsis with a thousand keys. Each key
+        # is filed under every spelling of its exact tokens, so a place in the text costs a
+        # few dictionary look-ups however many keys share a word (22,000 "Balboa" titles).
+        self._exact: dict[tuple[str, ...], list[_KeyMatcher]] = defaultdict(list)
+        self._stemmed: dict[tuple[tuple[str, ...], str], list[_KeyMatcher]] = defaultdict(list)
         self._thai: list[tuple[int, str]] = []
         for index, (group, key) in enumerate(by_key):
             if has_thai(key):
@@ -168,36 +170,50 @@ class FilmMatcher:
                 continue
             tokens = key.split()
             if group == "term":
-                forms = tuple(_token_forms(t, kind=group, last=False) for t in tokens[:-1])
-                matcher = _KeyMatcher(index, forms, tokens[-1], len(key))
+                *exact, stem = tokens
+                forms = [_token_forms(t, kind=group, last=False) for t in exact]
+                order = (1, len(stem), index) if not exact else (0, 0, index)
+                matcher = _KeyMatcher(index, len(tokens), len(key), order)
+                for spelling in product(*forms):
+                    self._stemmed[(spelling, stem)].append(matcher)
             else:
-                forms = tuple(
+                forms = [
                     _token_forms(t, kind=group, last=i == len(tokens) - 1)
                     for i, t in enumerate(tokens)
-                )
-                matcher = _KeyMatcher(index, forms, None, len(key))
-            if matcher.forms:
-                for form in matcher.forms[0]:
-                    self._by_first_token[form].append(matcher)
-            else:
-                self._by_stem[matcher.last_stem].append(matcher)
-        self._stem_lengths = sorted({len(stem) for stem in self._by_stem})
+                ]
+                matcher = _KeyMatcher(index, len(tokens), len(key), (0, 0, index))
+                for spelling in product(*forms):
+                    self._exact[spelling].append(matcher)
+        self._exact_sizes = sorted({len(spelling) for spelling in self._exact})
+        self._stem_shapes = sorted({(len(prefix), len(stem)) for prefix, stem in self._stemmed})
 
     @classmethod
     def from_database(cls) -> "FilmMatcher":
-        from ..models import Film
+        # Plain rows, not model instances: at 50,000 films building the instances and their
+        # prefetched titles and names took 12 s of a 16 s start.
+        from ..models import Film, FilmKnowledge, FilmTitle
 
-        films = Film.objects.prefetch_related("titles", "knowledge").order_by("pk")
+        titles: dict[int, list[str]] = defaultdict(list)
+        for film_id, title in FilmTitle.objects.order_by(
+            "film_id", "language", "title"
+        ).values_list("film_id", "title"):
+            titles[film_id].append(title)
+        knowledge: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for film_id, kind, text in FilmKnowledge.objects.order_by(
+            "film_id", "kind", "text"
+        ).values_list("film_id", "kind", "text"):
+            knowledge[film_id].append((kind, text))
+        films = Film.objects.order_by("pk").values_list("pk", "slug", "title", "year")
         return cls(
             FilmFacts(
-                id=film.pk,
-                slug=film.slug,
-                title=film.title,
-                year=film.year,
-                titles=tuple(title.title for title in film.titles.all()),
-                knowledge=tuple((item.kind, item.text) for item in film.knowledge.all()),
+                id=pk,
+                slug=slug,
+                title=title,
+                year=year,
+                titles=tuple(titles.get(pk, ())),
+                knowledge=tuple(knowledge.get(pk, ())),
             )
-            for film in films
+            for pk, slug, title, year in films.iterator(chunk_size=10_000)
         )
 
     def _found(self, text: str) -> set[int]:
@@ -207,22 +223,28 @@ class FilmMatcher:
             unspaced = folded.replace(" ", "")
             found.update(index for index, key in self._thai if key in unspaced)
         tokens = folded.split()
+        count = len(tokens)
         position = 0
-        while position < len(tokens):
-            token = tokens[position]
-            options = list(self._by_first_token.get(token, ()))
-            for length in self._stem_lengths:
-                if length > len(token):
+        while position < count:
+            hits: list[_KeyMatcher] = []
+            for size in self._exact_sizes:
+                if position + size > count:
                     break
-                options.extend(self._by_stem.get(token[:length], ()))
-            hits = [option for option in options if option.matches(tokens, position)]
+                hits.extend(self._exact.get(tuple(tokens[position : position + size]), ()))
+            for prefix_size, stem_length in self._stem_shapes:
+                if position + prefix_size >= count:
+                    break
+                last = tokens[position + prefix_size]
+                if stem_length <= len(last):
+                    prefix = tuple(tokens[position : position + prefix_size])
+                    hits.extend(self._stemmed.get((prefix, last[:stem_length]), ()))
             if not hits:
                 position += 1
                 continue
             # The longest key wins at one place: "ivan drago", not "drago".
-            best = max(hits, key=lambda hit: hit.length)
+            best = min(hits, key=lambda hit: (-hit.length, hit.order))
             found.add(best.index)
-            position += len(best.forms) + (1 if best.last_stem is not None else 0)
+            position += best.size
         return found
 
     def match(self, text: str, *, header: Header | None = None) -> MatchResult:

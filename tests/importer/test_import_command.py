@@ -207,3 +207,69 @@ def test_crlf_and_bom_files_import_like_plain_ones(db, tmp_path):
     synopses = report["files"][0]["synopses"]
     assert [s["lines"] for s in synopses] == [[1, 1], [3, 3]]
     assert [s["film"]["slug"] for s in synopses] == ["chariots-of-fire", "lucky-you"]
+
+
+def test_worker_processes_report_and_store_what_one_process_does(db, tmp_path):
+    files = sorted(SEEDS.glob("*.txt"))
+    for index, path in enumerate(files):
+        (tmp_path / f"copy{index}.txt").write_bytes(path.read_bytes())
+    (tmp_path / "empty.txt").write_text("\n")
+
+    def stored() -> list[tuple]:
+        return list(
+            Synopsis.objects.order_by("source_checksum").values_list(
+                "source_checksum", "language", "film__slug", "review_status", "search_text"
+            )
+        )
+
+    inline, _ = run_import(str(tmp_path), "--workers", "1")
+    inline_rows = stored()
+    Synopsis.objects.all().delete()
+    pooled, _ = run_import(str(tmp_path), "--workers", "2")
+    assert pooled == inline
+    assert stored() == inline_rows
+    assert pooled["totals"]["failed"] == 1
+    assert pooled["totals"]["created"] == 11
+
+
+def test_workers_must_be_positive(db):
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("import_synopses", "--workers", "0")
+
+
+# Blocks about no catalogued film are never joined: each stays a synopsis of its own.
+_BLOCK = (
+    "Folge {}: Ein Bäcker aus Hamburg steht jeden Morgen um vier Uhr auf, backt Brot für das "
+    "ganze Viertel und träumt davon, eines Tages ans Meer zu ziehen."
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "totals", "texts"),
+    [
+        # A block rewritten in place: its row takes the new text.
+        (["a", "b", "c"], ["a", "B", "c"], {"unchanged": 2, "updated": 1}, ["a", "B", "c"]),
+        # Blocks moved: the same rows, at their new lines.
+        (["a", "b", "c"], ["c", "a", "b"], {"updated": 3}, ["c", "a", "b"]),
+        # A block added.
+        (["a", "b"], ["a", "b", "d"], {"unchanged": 2, "created": 1}, ["a", "b", "d"]),
+        # The same text twice in a file is one synopsis.
+        (["a"], ["a", "a"], {"updated": 1, "unchanged": 1}, ["a"]),
+    ],
+)
+def test_a_changed_file_updates_its_rows(db, tmp_path, first, second, totals, texts):
+    path = tmp_path / "episodes.txt"
+    for version in (first, second):
+        path.write_text("\n\n".join(_BLOCK.format(name) for name in version), encoding="utf-8")
+        report, _ = run_import(str(path))
+    assert {key: value for key, value in report["totals"].items() if key in totals} == totals
+    stored = Synopsis.objects.order_by("source_first_line").values_list("text", flat=True)
+    assert [text.split(":")[0] for text in stored] == [f"Folge {name}" for name in texts]
+
+
+def test_the_same_text_in_another_file_is_a_duplicate(db, tmp_path):
+    (tmp_path / "a.txt").write_text(_BLOCK.format(1), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(_BLOCK.format(1), encoding="utf-8")
+    report, _ = run_import(str(tmp_path))
+    assert [s["action"] for f in report["files"] for s in f["synopses"]] == ["created", "duplicate"]
+    assert Synopsis.objects.count() == 1

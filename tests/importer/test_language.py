@@ -64,3 +64,75 @@ def test_bcp47_tag_for_chinese():
         "zh-Hant",
         "ja",
     }
+
+
+def _samples() -> list[str]:
+    """Fixture paragraphs and lines, the texts above, and awkward input (URLs, capitals, runs)."""
+    from django.conf import settings
+
+    texts = list(TEXTS.values())
+    for path in sorted((settings.BASE_DIR / "fixtures" / "synopses").glob("*.txt")):
+        content = path.read_text(encoding="utf-8-sig")
+        texts += [block for block in content.split("\n\n") if block.strip()]
+        texts += [line for line in content.splitlines() if line.strip()][:40]
+    return [
+        *texts,
+        "ROCKY BALBOA and APOLLO CREED   meet at http://example.org/x or a@b.dk — NASA, USA.",
+        "Ngược dòng thời gian, Rocky Balboa trở lại sàn đấu.",
+        "Рокки Бальбоа возвращается на ринг, чтобы сразиться с Иваном Драго в Москве.",
+    ]
+
+
+def test_the_fast_detector_finds_langdetects_own_ngrams_and_probabilities():
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from films.importer.language import _Detector, _factory
+
+    factory = _factory(None)
+    for text in _samples():
+        stock, fast = factory.create(), _Detector(factory)
+        for detector in (stock, fast):
+            detector.set_max_text_length(3000)
+            detector.append(text)
+        assert fast.text == stock.text
+        stock.cleaning_text()
+        fast.cleaning_text()
+        assert fast._extract_ngrams() == stock._extract_ngrams()
+        try:
+            expected = [(r.lang, r.prob) for r in stock.get_probabilities()]
+        except LangDetectException:
+            expected = None
+        try:
+            found = [(r.lang, r.prob) for r in fast.get_probabilities()]
+        except LangDetectException:
+            found = None
+        assert found == expected
+
+
+@pytest.mark.parametrize("text", _samples())
+def test_the_configured_languages_agree_with_all_profiles(text, settings):
+    """Where langdetect with all 55 profiles is sure, of a language the catalogue holds."""
+    from films.importer.language import ALL_PROFILES, configured_setup, guess_language
+    from films.languages import to_bcp47
+
+    baseline = guess_language(text, setup=ALL_PROFILES)
+    configured = {to_bcp47(code) for code in settings.IMPORT_LANGUAGES} | {"th"}
+    if baseline.uncertain or baseline.language not in configured:
+        return
+    assert guess_language(text, setup=configured_setup()).language == baseline.language
+
+
+def test_import_languages_can_be_all_profiles(settings):
+    from films.importer.language import DetectorSetup, configured_setup
+
+    settings.IMPORT_LANGUAGES = None
+    assert configured_setup() == DetectorSetup(latin=None, other=None)
+    assert detect_language(TEXTS["de"]).language == "de"
+
+
+def test_an_unknown_import_language_is_a_configuration_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.IMPORT_LANGUAGES = ["de", "xx"]
+    with pytest.raises(ImproperlyConfigured, match="xx"):
+        detect_language(TEXTS["de"])

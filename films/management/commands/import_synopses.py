@@ -1,6 +1,7 @@
 """Import raw synopsis text files: detect each synopsis's language and the film it describes.
 
     python manage.py import_synopses [PATH ...] [--encoding ENC] [--dry-run] [--format json]
+                                     [--workers N]
 
 Without paths it imports everything under fixtures/. Files that cannot be read are
 named with the reason and skipped; the others go on, and the command exits 1.
@@ -48,6 +49,12 @@ class Command(BaseCommand):
             default="text",
             help="'json' prints one JSON report on stdout and nothing else there.",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="Processes that analyse files while this one writes them "
+            "(default: DJANGO_IMPORT_WORKERS, else the number of CPUs; 1: none).",
+        )
 
     def handle(self, *args, **options):
         as_json = options["format"] == "json"
@@ -56,6 +63,8 @@ class Command(BaseCommand):
                 check_encoding(options["encoding"])
             except SourceError as error:
                 raise CommandError(str(error)) from error
+        if options["workers"] is not None and options["workers"] < 1:
+            raise CommandError("--workers must be 1 or more")
         paths = options["paths"] or [Path(settings.FIXTURES_ROOT)]
 
         def on_file(index: int, total: int, report: FileReport) -> None:
@@ -70,6 +79,7 @@ class Command(BaseCommand):
                 encoding=options["encoding"],
                 dry_run=options["dry_run"],
                 on_file=on_file,
+                workers=options["workers"],
             )
         except KnowledgeError as error:
             raise CommandError(f"film knowledge: {error}") from error
