@@ -148,11 +148,11 @@ class SearchColumns:
 
 def search_columns(*, text: str, language: str) -> SearchColumns:
     """Return a synopsis's derived search columns."""
-    fold_accents = folds_accents(language)
+    normalised = normalise(text, fold_accents=folds_accents(language))
     return SearchColumns(
         search_config=search_config_for(language),
-        search_text=segment_thai(normalise(text, fold_accents=fold_accents)),
-        search_blob=normalise(text, fold_accents=fold_accents),
+        search_text=segment_thai(normalised),
+        search_blob=normalised,
     )
 
 

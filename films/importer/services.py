@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..caching import clear_catalogue_caches
+from ..caching import bump_generation
 from ..models import ReviewStatus, Synopsis
 from ..search import SearchColumns, search_columns
 from .knowledge import KnowledgeSummary, load_knowledge, lock_imports
@@ -373,12 +373,11 @@ def _write(rows: _FileRows) -> set[int]:
             Synopsis.objects.bulk_update(
                 list(rows.updated.values()), _STORED_FIELDS, batch_size=_WRITE_BATCH
             )
+            if rows.created or rows.updated:
+                bump_generation()  # bulk writes send no post_save: the pages must know
     except IntegrityError:
         pass
     else:
-        if rows.created or rows.updated:
-            # Bulk writes send no post_save: clear what the signal would have.
-            clear_catalogue_caches()
         return set()
     lost: set[int] = set()
     for synopsis in rows.created:

@@ -111,6 +111,23 @@ def test_a_second_import_changes_nothing(seed_report):
     assert Film.objects.count() == Film.objects.values("slug").distinct().count()
 
 
+def test_an_import_that_stores_synopses_changes_the_pages_etag(client, db, tmp_path):
+    """Bulk writes send no post_save: the importer itself must bump the generation."""
+    from films.caching import catalogue_generation
+
+    run_import()
+    before = catalogue_generation().value
+    etag = client.get("/films/").headers["ETag"]
+    changed = tmp_path / "changed.txt"
+    changed.write_text("En helt ny dansk tekst om Rocky Balboa og Apollo Creed.\n")
+    run_import(str(changed))
+    assert catalogue_generation().value > before
+    assert client.get("/films/").headers["ETag"] != etag
+    unchanged = catalogue_generation().value
+    run_import()  # nothing new: the pages stay cached
+    assert catalogue_generation().value == unchanged
+
+
 def test_an_editors_change_is_kept(seed_report):
     synopsis = Synopsis.objects.get(film__slug="rocky-iv", language="da")
     synopsis.text = "Redigeret af en redaktør."
