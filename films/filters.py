@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import RangeField
 
-from .caching import franchise_choices, language_counts
+from .caching import franchise_choices, franchise_name, language_counts
 from .languages import native_name
 from .models import Film, FilmKind, Franchise
 from .search import MAX_QUERY_LENGTH, clean_query
@@ -27,16 +27,22 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class FranchiseSelect(forms.Select):
-    """The franchise <select>, its options from the cached (slug, name) list, built in Python.
+    """The franchise <select>: the cached menu of the largest franchises, built in Python.
 
     Django renders each option through a template: at 1,250 franchises that, and the query
-    behind the choices, were most of the list page's time.
+    behind the choices, were most of the list page's time. The menu holds at most
+    ``FRANCHISE_MENU_SIZE`` (films/caching.py); a franchise chosen by URL is added to it.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
         selected = "" if value is None else str(value)
-        options = [("", str(_("Any franchise"))), *franchise_choices()]
+        menu = franchise_choices()
+        if selected and selected not in {slug for slug, label in menu}:
+            # A franchise outside the menu (its page links here): shown, and kept selected.
+            name = franchise_name(selected)
+            menu = [*menu, (selected, name)] if name else menu
+        options = [("", str(_("Any franchise"))), *menu]
         # html.escape (what django.utils.html.escape calls) on plain strings: format_html's
         # lazy-string checks per option were most of a list page's rendering at 1,250 options.
         body = "".join(

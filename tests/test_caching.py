@@ -164,3 +164,21 @@ def test_the_bypass_header_works_only_when_enabled(client, catalogue, count_quer
     settings.PAGE_CACHE_BYPASS = True
     _, queries = count_queries(client, url, **{"x-page-cache-bypass": "1"})
     assert queries > 1
+
+
+@pytest.mark.django_db
+def test_the_franchise_menu_holds_the_largest_franchises_and_the_chosen_one(client, monkeypatch):
+    monkeypatch.setattr("films.caching.FRANCHISE_MENU_SIZE", 2)
+    for name, films in [("Zorro", 3), ("Alien", 2), ("Mad Max", 1)]:
+        franchise = FranchiseFactory(name=name, slug=name.lower().replace(" ", "-"))
+        for position in range(1, films + 1):
+            FilmFactory(franchise=franchise, franchise_position=position)
+    assert franchise_choices() == [("alien", "Alien"), ("zorro", "Zorro")]
+    html = client.get("/films/").content.decode()
+    assert '<option value="zorro">Zorro</option>' in html
+    assert '<option value="mad-max"' not in html
+    assert 'href="/franchises/">All franchises</a>' in html
+    # The smallest franchise's page links to the list filtered by it: still shown, selected.
+    response = client.get("/films/", {"franchise": "mad-max"})
+    assert '<option value="mad-max" selected>Mad Max</option>' in response.content.decode()
+    assert [film.franchise.slug for film in response.context["films"]] == ["mad-max"]
