@@ -40,7 +40,11 @@ class FilmQuerySet(models.QuerySet):
         return self.select_related("franchise").prefetch_related(
             models.Prefetch(
                 "synopses",
-                queryset=Synopsis.objects.published().only("id", "film_id", "language"),
+                # In the covering index's order: an index-only scan, no join to films
+                # (the model's default ordering sorts by the film's title).
+                queryset=Synopsis.objects.published()
+                .only("id", "film_id", "language")
+                .order_by("film_id", "language"),
                 to_attr="listed_synopses",
             )
         )
