@@ -121,6 +121,24 @@ def segment_thai(text: str) -> str:
     return " ".join(_THAI_RUN.sub(split, text).split())
 
 
+@lru_cache(maxsize=1)
+def _thai_stopwords() -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords
+
+    return frozenset(thai_stopwords())
+
+
+def is_thai_stopword_run(words: str) -> bool:
+    """True when ``words`` (segmented) are Thai function words only: ของ "of", ว่า "that".
+
+    PostgreSQL's configs drop their languages' stopwords from queries ("the" finds nothing
+    in English); Thai has no config, so a query term made only of Thai stopwords is dropped
+    here. Such a word is in nearly every Thai synopsis, and ranking it said nothing. A
+    phrase keeps its stopwords: dropping one would break the words' adjacency.
+    """
+    return has_thai(words) and all(word in _thai_stopwords() for word in words.split())
+
+
 def normalise(text: str, *, fold_accents: bool = True) -> str:
     """Return ``text`` case-folded, punctuation as single spaces, Latin accents folded if asked.
 
@@ -199,7 +217,7 @@ def parse_query(raw: str | None) -> ParsedQuery | None:
             body = part[len(prefix) :]
             quoted = body.startswith('"')
             words_ = segment_thai(normalise(body, fold_accents=fold_accents))
-            if not words_:
+            if not words_ or (not quoted and is_thai_stopword_run(words_)):
                 continue
             out.append(f'{prefix}"{words_}"' if quoted or " " in words_ else prefix + words_)
         return " ".join(out)

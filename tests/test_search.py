@@ -270,3 +270,23 @@ def test_postgres_query_holds_each_lexeme_once(db):
     tsquery = matching_tsquery(parse_query("Berg"), configs)
     sql, params = tsquery.as_sql(None, None)
     assert sql == "%s::tsquery" and params[0].count("'berg'") == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "websearch"),
+    [
+        ("ของ", ""),  # "of": dropped, as PostgreSQL drops "the" from English queries
+        ("ว่า Rocky", "rocky"),
+        ("นักสู้", "\"นัก สู้\""),  # content words stay (segmented, searched as a phrase)
+        ('"ของ"', '"ของ"'),  # quoted: searched as written
+    ],
+)
+def test_thai_function_words_are_not_searched_for(raw, websearch):
+    assert parse_query(raw).websearch_folded == websearch
+
+
+@pytest.mark.postgres
+def test_postgres_a_thai_stopword_alone_finds_no_text(db):
+    SynopsisFactory(language="th", text="ร็อคกี้ยังคงเป็นนักสู้ของฟิลาเดลเฟีย")
+    assert slugs("ของ") == []
+    assert len(slugs("นักสู้")) == 1
