@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from films.languages import DEFAULT_DETECTORS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -205,14 +207,11 @@ FILM_KNOWLEDGE_FILE = FIXTURES_ROOT / "catalogue.toml"
 
 # The languages (langdetect codes) the importer tells synopses apart by; "all" for every one
 # of langdetect's 55. Fewer is faster and avoids confusions with languages the catalogue
-# never holds. Default: the European languages in Latin script and every language of another
-# script langdetect knows (Thai needs none: it is told by its script).
+# never holds. Default: the detector codes of the languages table (films/languages/table.py):
+# the European languages in Latin script and every language of another script langdetect
+# knows (Thai needs none: it is told by its script).
 IMPORT_LANGUAGES: list[str] | None = env_list(
-    "DJANGO_IMPORT_LANGUAGES",
-    # Latin script: the EU's languages, Norwegian, Catalan, Turkish.
-    "ca,cs,da,de,en,es,et,fi,fr,hr,hu,it,lt,lv,nl,no,pl,pt,ro,sk,sl,sv,tr,"
-    # Other scripts: Arabic, Cyrillic, Greek, Hebrew, Indic, CJK.
-    "ar,bg,bn,el,fa,gu,he,hi,ja,kn,ko,mk,ml,mr,ne,pa,ru,ta,te,uk,ur,zh-cn,zh-tw",
+    "DJANGO_IMPORT_LANGUAGES", ",".join(DEFAULT_DETECTORS)
 )
 if IMPORT_LANGUAGES == ["all"]:
     IMPORT_LANGUAGES = None

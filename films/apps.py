@@ -8,6 +8,7 @@ class FilmsConfig(AppConfig):
     verbose_name = _("Film catalogue")
 
     def ready(self) -> None:
+        # import here: signals connect once the app registry is ready (AppConfig.ready()).
         from django.db.models.signals import post_delete, post_save
 
         from .caching import catalogue_changed

@@ -12,7 +12,8 @@ from django_filters.fields import RangeField
 from .caching import franchise_choices, franchise_name, language_counts
 from .languages import native_name
 from .models import Film, FilmKind, Franchise
-from .search import MAX_QUERY_LENGTH, clean_query
+from .search.analysis import MAX_QUERY_LENGTH, clean_query
+from .search.queries import search_films
 
 
 class SearchField(forms.CharField):
@@ -127,7 +128,7 @@ class FilmFilter(django_filters.FilterSet):
             data = self.form.cleaned_data if self.form.is_valid() else {}
             if data.get("q"):
                 # Searched last, over the filtered films: a ranked list, not a filter.
-                results = films.search(data["q"], language=data.get("language") or None)
+                results = search_films(films, data["q"], language=data.get("language") or None)
                 if data.get("ordering") and results is not films:
                     results = results.in_order_of(films)
                 films = results

@@ -1,4 +1,9 @@
-"""The catalogue: franchises, films, their titles and matching knowledge, and synopses."""
+"""The catalogue: franchises, films, their titles and matching knowledge, and synopses.
+
+Imports only the text analysis (films/text.py, films/languages/, films/search/analysis.py):
+the search's queries (films/search/queries.py) and the caches (films/caching.py) import these
+models, never the other way round.
+"""
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -7,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .languages import native_name
-from .search import search_columns
+from .search.analysis import search_columns
 from .text import fold, script_of, title_key
 
 
@@ -82,16 +87,6 @@ class FilmQuerySet(models.QuerySet):
             .first(),
             siblings.filter(franchise_position__gt=position).order_by("franchise_position").first(),
         )
-
-    def search(self, query: str | None, *, language: str | None = None):
-        """Return films whose titles or synopses match ``query``, best first (films/search.py).
-
-        A ranked, capped :class:`~films.search.SearchResults` (this queryset itself when
-        the query is empty). With ``language``, only synopses in that language count.
-        """
-        from .search import search_films
-
-        return search_films(self, query, language=language)
 
 
 class Film(models.Model):
@@ -266,7 +261,7 @@ class RegConfigField(models.CharField):
     """A text-search configuration name: PostgreSQL's ``regconfig`` type, text elsewhere.
 
     A ``regconfig`` column (not varchar) is what lets the generated ``tsvector`` use each
-    row's own language: a varchar→regconfig cast is not immutable (notes §2, §5).
+    row's own language: a varchar→regconfig cast is not immutable (docs/search.md).
     """
 
     def db_type(self, connection) -> str:

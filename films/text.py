@@ -1,4 +1,4 @@
-"""Text normalisation shared by matching and search: case, accents, numerals, scripts.
+"""Text normalisation shared by titles, matching and search: case, accents, numerals, scripts.
 
 Latin letters are folded to ASCII (``ø``→``o``, ``é``→``e``) but other scripts are left
 alone: stripping combining marks from Thai destroys words (``ร็อคกี้``→``รอคก``).
@@ -10,37 +10,57 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from .languages import LEADING_ARTICLES
+
 _YEAR_IN_PARENS = re.compile(r"\(\s*(?:1[89]|20)\d\d\s*\)")
 _ROMAN = re.compile(r"^(?=[mdclxvi]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-# Leading articles that do not distinguish one title from another ("The Karate Kid").
-_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l", "el", "los", "las", "il", "lo"})
-_THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    if char.isascii():
-        return char
-    name = unicodedata.name(char, "")
-    if name.startswith("LATIN") or "FULLWIDTH LATIN" in name:
-        return anyascii(char).lower()
-    return char
+@lru_cache(maxsize=8192)
+def _fold_char(char: str, keep_accents: bool) -> str:
+    """Return one character as :func:`fold` turns it (one or more characters).
+
+    Its compatibility form, case-folded; anything but a letter, mark or number a space;
+    Latin letters to ASCII unless accents are kept. The one cache of every folding: a text
+    repeats a few dozen distinct characters, and folding each afresh was most of a Thai
+    search page's time (2 ms per snippet).
+    """
+    pieces = []
+    for piece in unicodedata.normalize("NFKC", char).casefold():
+        if unicodedata.category(piece)[0] not in "LNM":
+            pieces.append(" ")
+        elif keep_accents or piece.isascii():
+            pieces.append(piece)
+        else:
+            name = unicodedata.name(piece, "")
+            latin = name.startswith("LATIN") or "FULLWIDTH LATIN" in name
+            pieces.append(anyascii(piece).lower() if latin else piece)
+    return "".join(pieces)
 
 
-def _is_word_char(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LNM"
+def fold(text: str, *, keep_accents: bool = False) -> str:
+    """Return ``text`` case-folded, punctuation as single spaces, Latin accents folded unless kept.
+
+    The one normaliser of title keys, matching knowledge, search columns and queries.
+    """
+    text = unicodedata.normalize("NFKC", text.replace("\x00", ""))
+    return " ".join("".join([_fold_char(char, keep_accents) for char in text]).split())
 
 
-def fold(text: str) -> str:
-    """Return ``text`` case-folded, Latin accents folded, punctuation turned into single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    chars = [_fold_char(c) if _is_word_char(c) else " " for c in text]
-    return " ".join("".join(chars).split())
+def fold_with_offsets(text: str, *, keep_accents: bool = False) -> tuple[str, list[int]]:
+    """Return ``text`` folded character by character, and each folded character's source index.
 
-
-def has_thai(text: str) -> bool:
-    return bool(_THAI.search(text))
+    Spaces are not collapsed, so a match in the folded text maps back to the original (the
+    search's snippets mark the original words).
+    """
+    pieces = [_fold_char(char, keep_accents) for char in text]
+    if all(len(piece) == 1 for piece in pieces):
+        return "".join(pieces), list(range(len(text)))
+    offsets: list[int] = []
+    for index, piece in enumerate(pieces):
+        offsets.extend([index] * len(piece))
+    return "".join(pieces), offsets
 
 
 def roman_to_int(token: str) -> int | None:
@@ -60,9 +80,9 @@ def title_key(title: str) -> str:
     text = _YEAR_IN_PARENS.sub(" ", text)
     tokens = fold(text).split()
     # "Karate Kid, The" and "The Karate Kid" are the same title.
-    if len(tokens) > 1 and tokens[-1] in _ARTICLES and re.search(r",\s*\w+\s*$", text):
+    if len(tokens) > 1 and tokens[-1] in LEADING_ARTICLES and re.search(r",\s*\w+\s*$", text):
         tokens = tokens[:-1]
-    if len(tokens) > 1 and tokens[0] in _ARTICLES:
+    if len(tokens) > 1 and tokens[0] in LEADING_ARTICLES:
         tokens = tokens[1:]
     # Roman numerals after the first word are sequel numbers ("Rocky IV"); a first word
     # is not converted, so "I, Robot" or "Mix" stay words.

@@ -6,10 +6,11 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from .caching import conditional_page, language_totals
+from .caching import language_totals
 from .filters import FilmFilter
 from .languages import native_name, preferred_order
 from .models import Film, FilmTitle, Franchise, Synopsis
+from .pagecache import conditional_page
 
 PAGE_SIZE = 12
 FRANCHISE_PAGE_SIZE = 50
@@ -27,7 +28,7 @@ class FilmListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # A search page's films arrive with their snippets (films/search.py SearchResults).
+        # A search page's films arrive with their snippets (films/search/queries.py SearchResults).
         context["films"] = list(context["object_list"])
         context["search_capped"] = getattr(self.object_list, "capped", False)
         context["query"] = self.filterset.active_query

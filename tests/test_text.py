@@ -1,6 +1,6 @@
 import pytest
 
-from films.text import fold, roman_to_int, script_of, title_key
+from films.text import fold, fold_with_offsets, roman_to_int, script_of, title_key
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,39 @@ def test_fold_keeps_thai_marks_and_folds_latin():
 )
 def test_script_of(text, script):
     assert script_of(text) == script
+
+
+@pytest.mark.parametrize(
+    ("text", "keep_accents", "expected"),
+    [
+        ("Decisión DIVIDIDA!", False, "decision dividida"),
+        ("De mødes igen", True, "de mødes igen"),
+        ("De mødes igen", False, "de modes igen"),
+        ("ร็อคกี้, บัลโบ", False, "ร็อคกี้ บัลโบ"),  # Thai marks survive
+        ("a\x00b", False, "ab"),
+        ("Rocky™ Ⅳ", False, "rockytm iv"),  # compatibility forms
+        ("Straße", True, "strasse"),  # case folding
+    ],
+)
+def test_fold(text, keep_accents, expected):
+    assert fold(text, keep_accents=keep_accents) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "keep_accents", "folded", "offsets"),
+    [
+        ("Décision!", False, "decision ", list(range(9))),
+        ("Mødes", True, "mødes", list(range(5))),
+        ("Æble", False, "aeble", [0, 0, 1, 2, 3]),
+        ("ß", True, "ss", [0, 0]),
+    ],
+)
+def test_fold_with_offsets_maps_back_to_the_original(text, keep_accents, folded, offsets):
+    assert fold_with_offsets(text, keep_accents=keep_accents) == (folded, offsets)
+
+
+def test_fold_with_offsets_agrees_with_fold():
+    text = "Rocky Balboa, «Ørsted» — decisión dividida; ร็อคกี้ยังคง"
+    for keep_accents in (False, True):
+        folded, _ = fold_with_offsets(text, keep_accents=keep_accents)
+        assert " ".join(folded.split()) == fold(text, keep_accents=keep_accents)

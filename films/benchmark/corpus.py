@@ -229,6 +229,7 @@ def _words_of(text: str) -> list[str]:
 
 def _fixture_texts() -> dict[str, list[str]]:
     """Fixture paragraphs by the language the importer's detector gives them."""
+    # import here: langdetect's profiles load only when the corpus is built from the fixtures.
     from ..importer.language import detect_language
 
     texts: dict[str, list[str]] = {}

@@ -23,8 +23,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, path, reverse
 
-from ..caching import BYPASS_HEADER
 from ..models import Film, Franchise, Synopsis
+from ..pagecache import BYPASS_HEADER
 from .corpus import SLUG_PREFIX, CatalogueSpec, film_specs, franchise_specs, vocabularies
 from .loading import MARKER_SLUG
 

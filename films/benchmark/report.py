@@ -31,7 +31,7 @@ def _machine() -> dict:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
     else:
-        import sqlite3
+        import sqlite3  # import here: only the SQLite report needs its library's version
 
         server = sqlite3.sqlite_version
     return {

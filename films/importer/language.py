@@ -29,14 +29,15 @@ from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
 from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
 
-from ..languages import UNDETERMINED, to_bcp47
+from ..languages import CLOSE_DETECTOR_GROUPS, OWN_SCRIPT_LANGUAGES, UNDETERMINED, to_bcp47
 
 SEED = 0
 MIN_LETTERS = 20
 SHORT_TEXT_LETTERS = 40
 MIN_CONFIDENCE = 0.90
-# Languages langdetect confuses with each other; a result in one group is double-checked.
-CLOSE_LANGUAGE_GROUPS: tuple[frozenset[str], ...] = (frozenset({"da", "no", "sv"}),)
+# Languages langdetect confuses with each other (films/languages/table.py): a result in one
+# group is double-checked.
+CLOSE_LANGUAGE_GROUPS: tuple[frozenset[str], ...] = CLOSE_DETECTOR_GROUPS
 # A long synopsis says no more about its language than its first few thousand letters.
 MAX_TEXT_LENGTH = 3000
 # langdetect's profiles of languages written in Latin script; the others are in their own.
@@ -45,8 +46,6 @@ _LATIN_SCRIPT = (
 )
 LATIN_SCRIPT_LANGUAGES = frozenset(_LATIN_SCRIPT.split())
 ALL_LANGUAGES = None  # every profile langdetect ships (55)
-
-_THAI_LETTER = re.compile(r"[\u0E01-\u0E2E\u0E30-\u0E3A\u0E40-\u0E4E]")
 
 
 @dataclass(frozen=True)
@@ -197,10 +196,10 @@ def guess_language(text: str, *, setup: DetectorSetup) -> LanguageGuess:
     letters = sum(1 for char in text if char.isalpha())
     if letters < MIN_LETTERS:
         return LanguageGuess(UNDETERMINED, 0.0, True, "too little text to tell its language")
-    # Thai script is used for Thai alone: no statistics needed.
-    thai_letters = len(_THAI_LETTER.findall(text))
-    if thai_letters >= letters * 0.6:
-        return LanguageGuess("th", 1.0, False)
+    # A script written for one language alone (Thai): no statistics needed.
+    for language in OWN_SCRIPT_LANGUAGES:
+        if len(language.own_script.findall(text)) >= letters * 0.6:
+            return LanguageGuess(language.tag, 1.0, False)
 
     ranked = _probabilities(text, setup.profiles_for(text), stock=setup.stock)
     if not ranked:

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import product
 
-from ..text import fold, has_thai, title_key
+from ..languages import NAME_ENDINGS, has_unspaced_script
+from ..models import Film, FilmKnowledge, FilmTitle
+from ..text import fold, title_key
 from .segmenting import Header
 
 # Base weights of a piece of evidence, before dividing by the films that share it.
@@ -33,8 +35,6 @@ MIN_SCORE = 3.0
 MIN_LEAD_RATIO = 1.6
 MIN_LEAD = 1.5
 MAX_CANDIDATES = 5
-# Endings a name may take in running text: genitives and plurals ("Balboas", "Creeds").
-_NAME_ENDINGS = ("s", "es", "e", "en", "ens", "er", "ers", "n")
 _ROMAN = {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii", 9: "ix"}
 
 
@@ -110,7 +110,7 @@ def _token_forms(token: str, *, kind: str, last: bool) -> frozenset[str]:
         # Titles: "rocky 4" also matches "rocky iv" in text.
         return frozenset({token, _ROMAN[int(token)]})
     if kind == "name" and last:
-        return frozenset({token, *(token + ending for ending in _NAME_ENDINGS)})
+        return frozenset({token, *(token + ending for ending in NAME_ENDINGS)})
     return frozenset({token})
 
 
@@ -163,10 +163,11 @@ class FilmMatcher:
         # few dictionary look-ups however many keys share a word (22,000 "Balboa" titles).
         self._exact: dict[tuple[str, ...], list[_KeyMatcher]] = defaultdict(list)
         self._stemmed: dict[tuple[tuple[str, ...], str], list[_KeyMatcher]] = defaultdict(list)
-        self._thai: list[tuple[int, str]] = []
+        # Keys in a script written without spaces (Thai): found as substrings of the unspaced text.
+        self._unspaced: list[tuple[int, str]] = []
         for index, (group, key) in enumerate(by_key):
-            if has_thai(key):
-                self._thai.append((index, key.replace(" ", "")))
+            if has_unspaced_script(key):
+                self._unspaced.append((index, key.replace(" ", "")))
                 continue
             tokens = key.split()
             if group == "term":
@@ -191,7 +192,6 @@ class FilmMatcher:
     def from_database(cls) -> "FilmMatcher":
         # Plain rows, not model instances: at 50,000 films building the instances and their
         # prefetched titles and names took 12 s of a 16 s start.
-        from ..models import Film, FilmKnowledge, FilmTitle
 
         titles: dict[int, list[str]] = defaultdict(list)
         for film_id, title in FilmTitle.objects.order_by(
@@ -219,9 +219,9 @@ class FilmMatcher:
     def _found(self, text: str) -> set[int]:
         folded = fold(text)
         found: set[int] = set()
-        if self._thai and has_thai(folded):
+        if self._unspaced and has_unspaced_script(folded):
             unspaced = folded.replace(" ", "")
-            found.update(index for index, key in self._thai if key in unspaced)
+            found.update(index for index, key in self._unspaced if key in unspaced)
         tokens = folded.split()
         count = len(tokens)
         position = 0

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ..caching import bump_generation
 from ..models import ReviewStatus, Synopsis
-from ..search import SearchColumns, search_columns
+from ..search.analysis import SearchColumns, search_columns
 from .knowledge import KnowledgeSummary, load_knowledge, lock_imports
 from .language import LanguageGuess, detect_language, warm_up_detector
 from .matching import FilmMatcher, MatchResult

@@ -1,0 +1,96 @@
+"""The HTTP page cache: ETags, 304s and whole rendered public pages, keyed by the generation.
+
+The generation (films/caching.py) changes with every change to what a page shows, so a cached
+page is never stale and nothing has to be cleared; docs/performance.md.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+
+from .caching import Generation, catalogue_generation, generation_scope
+
+PAGE_CACHE_PREFIX = "films:page:v1"
+# Request header that makes a page render afresh; honoured only when settings.PAGE_CACHE_BYPASS
+# is on (the benchmark's own server), so no visitor can force cold renders in production.
+BYPASS_HEADER = "X-Page-Cache-Bypass"
+
+
+def page_is_shareable(request: HttpRequest) -> bool:
+    """Only a cookieless anonymous GET may get, or fill, the shared page cache."""
+    if request.method not in {"GET", "HEAD"}:
+        return False
+    own = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    if own & request.COOKIES.keys():
+        return False
+    return not (settings.PAGE_CACHE_BYPASS and request.headers.get(BYPASS_HEADER))
+
+
+def page_etag(request: HttpRequest, generation: Generation, varies_on: tuple[str, ...]) -> str:
+    """Hash the generation, the URL, the active language and the headers the page varies on."""
+    parts = [
+        str(generation.value),
+        request.get_full_path(),
+        get_language() or "",
+        *(f"{header}={request.headers.get(header, '')}" for header in varies_on),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def conditional_page(*, varies_on: tuple[str, ...] = ()) -> Callable:
+    """Decorate a public page: ETag and Last-Modified, 304s, and a cache of the rendered HTML.
+
+    Pages differ by URL, active language and ``varies_on`` headers, nothing else: they must not
+    read the user or the session. Requests with a session or CSRF cookie (editors) bypass all
+    of it, and a response that sets a cookie is never stored.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not page_is_shareable(request):
+                # Rendered afresh, with the generation read once for its cached aggregates.
+                with generation_scope(catalogue_generation()):
+                    response = view(request, *args, **kwargs)
+                    if hasattr(response, "render") and not response.is_rendered:
+                        response.render()
+                patch_cache_control(response, private=True, no_cache=True)
+                return response
+            generation = catalogue_generation()
+            etag = quote_etag(page_etag(request, generation, varies_on))
+            headers = {"ETag": etag, "Last-Modified": http_date(generation.changed_at.timestamp())}
+            # If-Modified-Since is not honoured: two changes within one second share a
+            # Last-Modified, and only the ETag tells them apart.
+            not_modified = get_conditional_response(request, etag=etag)
+            if not_modified is not None:
+                response = not_modified
+            else:
+                key = f"{PAGE_CACHE_PREFIX}:{etag}"
+                response = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
+                if response is None:
+                    with generation_scope(generation):
+                        response = view(request, *args, **kwargs)
+                        if hasattr(response, "render") and not response.is_rendered:
+                            response.render()
+                    if (
+                        response.status_code == 200
+                        and not response.cookies
+                        and settings.PAGE_CACHE_SECONDS
+                    ):
+                        cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            for name, value in headers.items():
+                response.headers.setdefault(name, value)
+            patch_cache_control(response, no_cache=True)
+            patch_vary_headers(response, ("Cookie", *varies_on))
+            return response
+
+        return wrapped
+
+    return decorate

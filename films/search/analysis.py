@@ -1,0 +1,146 @@
+"""Text analysis for the search: columns, query parsing, snippets. Imports no models.
+
+Every synopsis stores three derived columns, filled by :func:`search_columns` from
+``Synopsis.save()`` (the importer saves one synopsis at a time):
+
+- ``search_config``: the PostgreSQL ``regconfig`` of its language (``da`` → ``danish``,
+  films/languages/table.py);
+- ``search_text``: the text the ``tsvector`` is generated from: scripts written without
+  spaces (Thai) segmented into space-separated words (PostgreSQL has no parser for them),
+  Latin accents folded except in languages where the marked letter is a different letter
+  (Danish ``mødes`` ≠ ``modes``);
+- ``search_blob``: the SQLite matcher's haystack: case-folded, punctuation-free, accents
+  folded the same way, Thai left unsegmented so a substring finds a Thai word anywhere.
+
+The database side is films/search/queries.py; docs/search.md.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from ..languages import is_stopword_run, keeps_accents, search_config_for, segment_words
+from ..text import fold, fold_with_offsets, title_key
+
+# Longest query we look at; longer input is cut, never rejected.
+MAX_QUERY_LENGTH = 200
+# Most synopses a text query ranks: enough for any page a person reads, and a word found in
+# half of a million synopses costs what a rare one does (~5 ms to rank 500 at a million synopses).
+CANDIDATE_CAP = 500
+
+
+@dataclass(frozen=True)
+class SearchColumns:
+    search_config: str
+    search_text: str
+    search_blob: str
+
+
+def search_columns(*, text: str, language: str) -> SearchColumns:
+    """Return a synopsis's derived search columns."""
+    normalised = fold(text, keep_accents=keeps_accents(language))
+    return SearchColumns(
+        search_config=search_config_for(language),
+        search_text=segment_words(normalised),
+        search_blob=normalised,
+    )
+
+
+def clean_query(raw: str | None) -> str:
+    """Return the query as searched: NUL bytes gone, whitespace collapsed, length capped."""
+    if not raw:
+        return ""
+    text = raw.replace("\x00", "")[: MAX_QUERY_LENGTH * 4]
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A visitor's query in the shapes each matcher needs."""
+
+    raw: str
+    title_key: str
+    # Word variants for the SQLite matcher: every word must be found, in one of its forms.
+    words: tuple[tuple[str, ...], ...]
+    # websearch text for PostgreSQL, with and without Latin accents folded, Thai segmented.
+    websearch_folded: str
+    websearch_plain: str
+
+
+def parse_query(raw: str | None) -> ParsedQuery | None:
+    """Return the parsed query, or None when there is nothing to search for."""
+    query = clean_query(raw)
+    if not fold(query):
+        return None
+    words = []
+    for token in fold(query, keep_accents=True).split():
+        folded = fold(token)
+        words.append((folded,) if folded == token else (folded, token))
+
+    def websearch(*, keep_accents: bool) -> str:
+        # Keep websearch's operators ("quoted phrase", -exclude, or) but fold the words.
+        parts = re.findall(r'"[^"]*"|\S+', query)
+        out = []
+        for part in parts:
+            if part.lower() == "or":
+                out.append("or")
+                continue
+            prefix = "-" if part.startswith("-") and len(part) > 1 else ""
+            body = part[len(prefix) :]
+            quoted = body.startswith('"')
+            words_ = segment_words(fold(body, keep_accents=keep_accents))
+            if not words_ or (not quoted and is_stopword_run(words_)):
+                continue
+            out.append(f'{prefix}"{words_}"' if quoted or " " in words_ else prefix + words_)
+        return " ".join(out)
+
+    return ParsedQuery(
+        raw=query,
+        title_key=title_key(query),
+        words=tuple(words),
+        websearch_folded=websearch(keep_accents=False),
+        websearch_plain=websearch(keep_accents=True),
+    )
+
+
+# Markers PostgreSQL puts around a match; the snippet is escaped before they become <mark>.
+MATCH_START = "\u0002"
+MATCH_STOP = "\u0003"
+
+
+def snippet_html(headline: str) -> str:
+    """Return a headline with match markers as safe HTML: everything else escaped."""
+    escaped = html.escape(headline.replace("\n", " "))
+    return escaped.replace(MATCH_START, "<mark>").replace(MATCH_STOP, "</mark>")
+
+
+def python_snippet(text: str, query: ParsedQuery, *, language: str, width: int = 220) -> str:
+    """Return an HTML snippet of ``text`` around the first word of ``query`` it contains."""
+    folded, offsets = fold_with_offsets(text, keep_accents=keeps_accents(language))
+    spans = []
+    for variants in query.words:
+        for variant in variants:
+            for match in re.finditer(re.escape(variant), folded):
+                start = offsets[match.start()]
+                stop = offsets[match.end() - 1] + 1
+                spans.append((start, stop))
+    if not spans:
+        return html.escape(text[:width]) + ("…" if len(text) > width else "")
+    spans.sort()
+    first = spans[0][0]
+    begin = max(0, first - width // 3)
+    end = min(len(text), begin + width)
+    if begin:
+        # Start on a word boundary where there is one nearby.
+        space = text.find(" ", begin, first)
+        begin = space + 1 if space != -1 else begin
+    pieces, cursor = [], begin
+    for start, stop in spans:
+        if start < cursor or stop > end:
+            continue
+        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(f"<mark>{html.escape(text[start:stop])}</mark>")
+        cursor = stop
+    pieces.append(html.escape(text[cursor:end]))
+    body = " ".join("".join(pieces).split())
+    return ("…" if begin else "") + body + ("…" if end < len(text) else "")
