@@ -100,29 +100,32 @@ def _info(tag: str) -> dict | None:
     return LANG_INFO.get(lowered) or LANG_INFO.get(lowered.split("-")[0])
 
 
-def native_name(tag: str) -> str:
-    """Return the language's name in that language, capitalised: "da" → "Dansk"."""
+def _described(tag: str) -> Language | dict | None:
+    """The table's entry for ``tag``, or Django's ``LANG_INFO`` where it knows the exact tag
+    ("en-GB") and the table does not; the table's entry for the primary subtag after that."""
     entry = _BY_TAG.get(tag.lower())
     if entry is None and tag.lower() not in LANG_INFO:
         entry = _BY_PRIMARY.get(_primary(tag))
-    if entry is not None:
-        return entry.own_name
-    info = _info(tag)
-    if info is None:
+    return entry if entry is not None else _info(tag)
+
+
+def native_name(tag: str) -> str:
+    """Return the language's name in that language, capitalised: "da" → "Dansk"."""
+    described = _described(tag)
+    if isinstance(described, Language):
+        return described.own_name
+    if described is None:
         return tag
-    name = info["name_local"]
+    name = described["name_local"]
     return name[:1].upper() + name[1:]
 
 
 def english_name(tag: str) -> str:
     """Return the language's English name: "da" → "Danish"."""
-    entry = _BY_TAG.get(tag.lower())
-    if entry is None and tag.lower() not in LANG_INFO:
-        entry = _BY_PRIMARY.get(_primary(tag))
-    if entry is not None:
-        return entry.english_name
-    info = _info(tag)
-    return info["name"] if info else tag
+    described = _described(tag)
+    if isinstance(described, Language):
+        return described.english_name
+    return described["name"] if described else tag
 
 
 def is_rtl(tag: str) -> bool:
