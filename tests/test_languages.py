@@ -100,6 +100,7 @@ def test_the_tables_derived_values_are_what_the_code_had():
         ("nl", "dutch"),
         ("fi", "finnish"),
         ("ru", "russian"),
+        ("vi", "simple"),
         ("th", "simple"),
         ("und", "simple"),
         ("xx", "simple"),
@@ -118,6 +119,7 @@ def test_search_config_for(language, config):
         ("de", True),
         ("is", True),
         ("pl", True),
+        ("vi", True),
         ("es", False),
         ("en", False),
         ("fr", False),
@@ -157,6 +159,7 @@ def test_to_bcp47(code, tag):
         ("zh-Hans", "简体中文", "Simplified Chinese"),
         ("und", "Undetermined", "Undetermined"),
         ("fo", "Føroyskt", "Faroese"),
+        ("vi", "Tiếng Việt", "Vietnamese"),
         ("xx", "xx", "xx"),
     ],
 )

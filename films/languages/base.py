@@ -1,6 +1,7 @@
 """What the catalogue knows of one language: the shape of an entry of films/languages/table.py."""
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,7 +48,7 @@ class Language:
         if not self.english_name:
             object.__setattr__(self, "english_name", info.get("name", ""))
         if not self.own_name and info.get("name_local"):
-            local = info["name_local"]
+            local = unicodedata.normalize("NFC", info["name_local"])  # Django's "vi" is not
             object.__setattr__(self, "own_name", local[:1].upper() + local[1:])
         if not (self.english_name and self.own_name):
             raise ValueError(f"{self.tag}: Django has no names for it; give them in its entry")

@@ -116,6 +116,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language("tr", search_config="turkish", keeps_accents=True, detector="tr"),
     Language("uk", detector="uk"),
     Language("ur", detector="ur"),
+    Language("vi", keeps_accents=True, detector="vi"),  # tones and ơ, ư, đ are letters
     Language("yi", english_name="Yiddish", own_name="ייִדיש", search_config="yiddish"),
     Language("zh-Hans", detector="zh-cn"),
     Language("zh-Hant", detector="zh-tw"),
