@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "films",
+    "benchmark",
 ]
 
 MIDDLEWARE = [
