@@ -7,7 +7,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from .filters import FilmFilter
 from .models import Film, FilmTitle, Synopsis
-from .views import PAGE_SIZE, FilmDetailView
+from .pagination import PAGE_SIZE
 
 
 class FilmPagination(PageNumberPagination):
@@ -149,4 +149,4 @@ class FilmDetailAPIView(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return FilmDetailView().get_queryset()
+        return Film.objects.for_detail_page()

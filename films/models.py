@@ -88,6 +88,21 @@ class FilmQuerySet(models.QuerySet):
             siblings.filter(franchise_position__gt=position).order_by("franchise_position").first(),
         )
 
+    def for_detail_page(self) -> "FilmQuerySet":
+        """Return films with what a film's page shows: titles and published synopses."""
+        return self.select_related("franchise").prefetch_related(
+            models.Prefetch(
+                "titles", queryset=FilmTitle.objects.order_by("kind", "language", "title")
+            ),
+            models.Prefetch(
+                "synopses",
+                queryset=Synopsis.objects.published().order_by(
+                    "language", "source_file", "source_first_line"
+                ),
+                to_attr="public_synopses",
+            ),
+        )
+
 
 class Film(models.Model):
     title = models.CharField(_("original title"), max_length=300)

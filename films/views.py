@@ -1,19 +1,17 @@
 """Public pages of the catalogue: thin views over FilmQuerySet, FilmFilter and the templates."""
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from .caching import language_totals
 from .filters import FilmFilter
 from .languages import native_name, preferred_order
-from .models import Film, FilmTitle, Franchise, Synopsis
+from .models import Film, Franchise
 from .pagecache import conditional_page
-
-PAGE_SIZE = 12
-FRANCHISE_PAGE_SIZE = 50
+from .pagination import FRANCHISE_PAGE_SIZE, PAGE_SIZE
 
 
 @method_decorator(conditional_page(), name="dispatch")
@@ -44,16 +42,7 @@ class FilmDetailView(DetailView):
     context_object_name = "film"
 
     def get_queryset(self):
-        return Film.objects.select_related("franchise").prefetch_related(
-            Prefetch("titles", queryset=FilmTitle.objects.order_by("kind", "language", "title")),
-            Prefetch(
-                "synopses",
-                queryset=Synopsis.objects.published().order_by(
-                    "language", "source_file", "source_first_line"
-                ),
-                to_attr="public_synopses",
-            ),
-        )
+        return Film.objects.for_detail_page()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -78,22 +67,36 @@ class FranchiseListView(ListView):
 
 
 @method_decorator(conditional_page(), name="dispatch")
-class FranchiseDetailView(DetailView):
-    """A franchise's films in story order, a page at a time, with a film × language grid."""
+class FranchiseDetailView(SingleObjectMixin, ListView):
+    """A franchise's films in story order, a page at a time, with a film × language grid.
+
+    Django's pattern for one object and a paginated list of its own (SingleObjectMixin with
+    ListView): the franchise is the object, its films the list.
+    """
 
     template_name = "films/franchise_detail.html"
-    context_object_name = "franchise"
-    queryset = Franchise.objects.all()
     paginate_by = FRANCHISE_PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(queryset=Franchise.objects.all())
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Film.objects.public().in_franchise(self.object)
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number past the end (an old link to a franchise that has since lost films)
+        # or not a number shows the nearest page, not a 404 (Paginator.get_page).
+        paginator = self.get_paginator(
+            queryset, page_size, allow_empty_first_page=self.get_allow_empty()
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        films = Film.objects.public().in_franchise(self.object)
-        paginator = Paginator(films, self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("page"))
-        films = list(page.object_list)
+        films = list(context["object_list"])
         languages = sorted({s.language for film in films for s in film.listed_synopses})
-        context.update(paginator=paginator, page_obj=page, is_paginated=page.has_other_pages())
         context["films"] = films
         context["languages"] = [(tag, native_name(tag)) for tag in languages]
         context["grid"] = [

@@ -11,7 +11,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from films.benchmark.server import stop_process_group
+from benchmark.server import stop_process_group
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from films.templatetags.films_tags import synopsis_blocks
+from films.views import FranchiseDetailView
 
 from .factories import FilmFactory, FilmTitleFactory, FranchiseFactory, SynopsisFactory
 
@@ -247,9 +248,7 @@ def test_each_page_costs_a_fixed_number_of_queries(
     print(f"{name}: {large} queries")
 
 
-def test_franchise_page_is_paginated_in_story_order(client, db, settings):
-    from films import views
-
+def test_franchise_page_is_paginated_in_story_order(client, db, monkeypatch):
     franchise = FranchiseFactory(name="Long", slug="long")
     # Created out of order: the page must follow franchise_position, not insertion.
     for position in [3, 1, 5, 2, 4]:
@@ -258,14 +257,10 @@ def test_franchise_page_is_paginated_in_story_order(client, db, settings):
         )
         SynopsisFactory(film=film, language="th" if position == 4 else "en")
     url = reverse("films:franchise-detail", kwargs={"slug": "long"})
-    size = views.FRANCHISE_PAGE_SIZE
-    views.FranchiseDetailView.paginate_by = 2
-    try:
-        first = client.get(url)
-        second = client.get(url, {"page": 2})
-        last = client.get(url, {"page": 99})  # out of range: the last page
-    finally:
-        views.FranchiseDetailView.paginate_by = size
+    monkeypatch.setattr(FranchiseDetailView, "paginate_by", 2)
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+    last = client.get(url, {"page": 99})  # out of range: the last page
     assert [film.slug for film in first.context["films"]] == ["long-1", "long-2"]
     assert [film.slug for film in second.context["films"]] == ["long-3", "long-4"]
     assert [film.slug for film in last.context["films"]] == ["long-5"]

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from benchmark.loading import delete_benchmark_rows
 from tests.factories import FilmFactory
 
 FIGURE_KEYS = {"p50_ms", "p95_ms", "max_ms", "requests_per_second", "queries", "ratio_to_baseline"}
@@ -28,8 +29,6 @@ def figures(django_db_blocker, django_db_setup):
             "0",
             stdout=out,
         )
-        from films.benchmark.loading import delete_benchmark_rows
-
         delete_benchmark_rows()
     result = json.loads(out.getvalue())
     print(json.dumps(result, indent=1)[:4000])  # the figures, for whoever reads the CI log

@@ -2,7 +2,7 @@
 
 import pytest
 
-from films.benchmark.corpus import (
+from benchmark.corpus import (
     LANGUAGE_WEIGHTS,
     MAX_LENGTH,
     MIN_LENGTH,

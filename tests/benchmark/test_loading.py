@@ -2,8 +2,8 @@
 
 import pytest
 
-from films.benchmark.corpus import SOURCE_PREFIX, CatalogueSpec
-from films.benchmark.loading import ForeignDataError, load_catalogue
+from benchmark.corpus import SOURCE_PREFIX, CatalogueSpec
+from benchmark.loading import ForeignDataError, load_catalogue
 from films.importer.services import checksum
 from films.models import Film, Synopsis
 from films.text import title_key

@@ -2,6 +2,7 @@
 
 import os
 import platform
+import sqlite3
 import time
 from collections.abc import Callable
 
@@ -31,8 +32,6 @@ def _machine() -> dict:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
     else:
-        import sqlite3  # import here: only the SQLite report needs its library's version
-
         server = sqlite3.sqlite_version
     return {
         "python": platform.python_version(),

@@ -12,14 +12,15 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ..importer.language import (
+from films.importer.language import (
     ALL_PROFILES,
     DetectorSetup,
     configured_setup,
     detect_language,
     guess_language,
 )
-from ..importer.services import import_synopses
+from films.importer.services import import_synopses
+
 from .corpus import CatalogueSpec, film_specs, franchise_specs, iter_synopses
 
 SYNOPSES_PER_FILE = 50

@@ -28,7 +28,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-from ..pagecache import BYPASS_HEADER
+from films.pagecache import BYPASS_HEADER
 
 START_TIMEOUT_SECONDS = 60
 

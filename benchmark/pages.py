@@ -23,8 +23,9 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, path, reverse
 
-from ..models import Film, Franchise, Synopsis
-from ..pagecache import BYPASS_HEADER
+from films.models import Film, Franchise, Synopsis
+from films.pagecache import BYPASS_HEADER
+
 from .corpus import SLUG_PREFIX, CatalogueSpec, film_specs, franchise_specs, vocabularies
 from .loading import MARKER_SLUG
 
@@ -50,7 +51,7 @@ def baseline_view(request: HttpRequest) -> JsonResponse:
 def benchmark_urlconf() -> ModuleType:
     """The project's URLs plus the baseline view, so both go through the same stack."""
     project = import_module(settings.ROOT_URLCONF)
-    urlconf = ModuleType("films.benchmark.urlconf")
+    urlconf = ModuleType("benchmark.urlconf")
     urlconf.urlpatterns = [path(BASELINE_PATH.lstrip("/"), baseline_view), *project.urlpatterns]
     return urlconf
 
@@ -312,7 +313,7 @@ def _measure_pages(
             baseline = measure_page(client, "baseline", BASELINE_PATH, repeats=repeats)
             note = (
                 f"{HEALTHZ_PATH} answered {healthz.status or healthz.error}: baseline is a "
-                "SELECT 1 view defined in films/benchmark/pages.py, served through the same "
+                "SELECT 1 view defined in benchmark/pages.py, served through the same "
                 "middleware"
             )
         urls = page_urls()

@@ -1,6 +1,6 @@
 """A deterministic synthetic catalogue: franchises, films and synopses drawn from real words.
 
-Words come from the fixtures and from short texts in films/benchmark/vocabulary/, ranked by
+Words come from the fixtures and from short texts in benchmark/vocabulary/, ranked by
 frequency and extended with compounds of those words into a long tail, then drawn with a
 Zipf-like distribution: every language has very common, medium and rare terms. Thai words
 are joined without spaces, the way Thai is written. The same seed gives the same catalogue.
@@ -16,6 +16,8 @@ from itertools import accumulate, product
 from pathlib import Path
 
 from django.conf import settings
+
+from films.importer.language import detect_language
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 # Share of synopses per language; 12 languages, Latin and Thai scripts.
@@ -229,9 +231,6 @@ def _words_of(text: str) -> list[str]:
 
 def _fixture_texts() -> dict[str, list[str]]:
     """Fixture paragraphs by the language the importer's detector gives them."""
-    # import here: langdetect's profiles load only when the corpus is built from the fixtures.
-    from ..importer.language import detect_language
-
     texts: dict[str, list[str]] = {}
     folder = Path(settings.FIXTURES_ROOT) / "synopses"
     for path in sorted(folder.glob("*.txt")):

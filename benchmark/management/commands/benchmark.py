@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from films.benchmark.loading import ForeignDataError
-from films.benchmark.report import compare, render, render_comparison, run_benchmark
+from benchmark.loading import ForeignDataError
+from benchmark.report import compare, render, render_comparison, run_benchmark
 
 QUICK_SYNOPSES = 1000
 

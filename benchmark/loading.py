@@ -13,10 +13,11 @@ from itertools import islice
 
 from django.db import connection, models, transaction
 
-from ..caching import bump_generation
-from ..importer.services import checksum
-from ..models import Film, FilmKnowledge, FilmTitle, Franchise, ReviewStatus, Synopsis
-from ..text import title_key
+from films.caching import bump_generation
+from films.importer.services import checksum
+from films.models import Film, FilmKnowledge, FilmTitle, Franchise, ReviewStatus, Synopsis
+from films.text import title_key
+
 from .corpus import (
     SLUG_PREFIX,
     SOURCE_PREFIX,
