@@ -5,6 +5,8 @@ editor's version survives imports) is made in films/review.py; the views here ch
 permission, call it, write the admin history and tell the editor what happened.
 """
 
+from collections.abc import Iterable
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -159,7 +161,7 @@ class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
         )
         return HttpResponseRedirect(reverse(self._url_name("changelist")))
 
-    def _assign(self, request: HttpRequest, synopses, film: Film) -> int:
+    def _assign(self, request: HttpRequest, synopses: Iterable[Synopsis], film: Film) -> int:
         assigned = review.assign_film(synopses=synopses, film=film)
         for synopsis in assigned:
             self.log_change(request, synopsis, f"Assigned to film “{film}” (id {film.pk}).")
