@@ -52,14 +52,21 @@ class FilmFacts:
 
 @dataclass(frozen=True)
 class Candidate:
-    film_id: int
+    """One film a synopsis may describe, as ranked by the matcher.
+
+    Stored in ``Synopsis.match_candidates`` through :meth:`to_json` and read back through
+    :meth:`from_json`, which accepts rows written by any earlier version (missing keys get
+    defaults: no film id, no year, an empty title).
+    """
+
+    film_id: int | None
     slug: str
     title: str
-    year: int
+    year: int | None
     score: float
     evidence: tuple[str, ...]
 
-    def as_dict(self) -> dict:
+    def to_json(self) -> dict:
         return {
             "film_id": self.film_id,
             "slug": self.slug,
@@ -68,6 +75,22 @@ class Candidate:
             "score": round(self.score, 2),
             "evidence": list(self.evidence),
         }
+
+    @classmethod
+    def from_json(cls, row: dict) -> "Candidate":
+        return cls(
+            film_id=row.get("film_id") or None,
+            slug=row.get("slug") or "",
+            title=row.get("title") or "",
+            year=row.get("year"),
+            score=float(row.get("score") or 0),
+            evidence=tuple(str(item) for item in row.get("evidence") or ()),
+        )
+
+    @classmethod
+    def list_from_json(cls, rows: Iterable[dict] | None) -> list["Candidate"]:
+        """The candidates of a ``Synopsis.match_candidates`` value (None or [] for none)."""
+        return [cls.from_json(row) for row in rows or ()]
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,10 @@ class MatchResult:
     @property
     def evidence(self) -> str:
         return ", ".join(self.film.evidence) if self.film else ""
+
+    def candidates_to_json(self) -> list[dict]:
+        """The ranked candidates as ``Synopsis.match_candidates`` and import reports hold them."""
+        return [candidate.to_json() for candidate in self.candidates]
 
 
 @dataclass

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from films.importer.knowledge import KnowledgeError
 from films.importer.reading import SourceError, check_encoding
-from films.importer.services import FileReport, ImportReport, import_synopses
+from films.importer.report import FileReport, ImportReport
+from films.importer.services import import_synopses
 
 # Progress lines are printed per file once an import has more files than this.
 PROGRESS_FROM_FILES = 20

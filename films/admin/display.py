@@ -1,0 +1,140 @@
+"""Rendering helpers of the admin: everything that comes from data goes through format_html."""
+
+from collections.abc import Iterable
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from ..importer.matching import Candidate
+from ..languages import english_name, native_name
+from ..models import Synopsis
+
+EXCERPT_LENGTH = 90
+LIST_CANDIDATES = 3
+
+
+def language_label(tag: str) -> SafeString | str:
+    """``da · Dansk`` with the native name marked up in its own language."""
+    if not tag:
+        return "—"
+    return format_html(
+        '<code>{}</code> · <span lang="{}" title="{}">{}</span>',
+        tag,
+        tag,
+        english_name(tag),
+        native_name(tag),
+    )
+
+
+def synopsis_excerpt(synopsis: Synopsis) -> SafeString:
+    excerpt = Truncator(" ".join(synopsis.text.split())).chars(EXCERPT_LENGTH)
+    return format_html('<span lang="{}">{}</span>', synopsis.language, excerpt)
+
+
+def provenance(synopsis: Synopsis) -> SafeString:
+    return format_html(
+        '<code>{}</code>, lines {}–{}, SHA-256 <code title="{}">{}…</code>',
+        synopsis.source_file,
+        synopsis.source_first_line,
+        synopsis.source_last_line,
+        synopsis.source_checksum,
+        synopsis.source_checksum[:12],
+    )
+
+
+def candidate_label(candidate: Candidate) -> str:
+    """``Creed (2015)``: a candidate film as the importer saw it."""
+    return f"{candidate.title or '?'} ({candidate.year or '?'})"
+
+
+def render_candidates(
+    synopsis: Synopsis, *, assign_url: str | None = None, limit: int | None = None
+) -> SafeString | str:
+    """The importer's ranked candidates: title, year, score and the evidence for each."""
+    candidates = Candidate.list_from_json(synopsis.match_candidates)[:limit]
+    if not candidates:
+        return _("No catalogued film was mentioned.")
+    rows = []
+    for candidate in candidates:
+        button = (
+            format_html(
+                ' <button type="submit" class="button" formaction="{}" '
+                'formnovalidate name="_assign_candidate">{}</button>',
+                f"{assign_url}{candidate.film_id}/",
+                _("Assign to this film"),
+            )
+            if assign_url and candidate.film_id
+            else ""
+        )
+        rows.append(
+            (
+                candidate_label(candidate),
+                f"{candidate.score:g}",
+                ", ".join(candidate.evidence) or "—",
+                button,
+            )
+        )
+    return format_html(
+        '<ol class="match-candidates">{}</ol>',
+        format_html_join("", "<li><strong>{}</strong> · score {} · <small>{}</small>{}</li>", rows),
+    )
+
+
+def ranked_candidate_choices(synopses: Iterable[Synopsis]) -> list[tuple[int, str]]:
+    """Candidate films of several synopses, best score first, as form choices."""
+    best: dict[int, tuple[float, str]] = {}
+    for synopsis in synopses:
+        for candidate in Candidate.list_from_json(synopsis.match_candidates):
+            if not candidate.film_id:
+                continue
+            label = f"{candidate_label(candidate)} · score {candidate.score:g}"
+            if candidate.film_id not in best or best[candidate.film_id][0] < candidate.score:
+                best[candidate.film_id] = (candidate.score, label)
+    return [
+        (film_id, label)
+        for film_id, (_score, label) in sorted(best.items(), key=lambda i: -i[1][0])
+    ]
+
+
+class SynopsisColumns:
+    """The columns of the synopsis changelists (a mixin of their ModelAdmins)."""
+
+    @admin.display(description=_("synopsis"))
+    def excerpt(self, synopsis: Synopsis):
+        return synopsis_excerpt(synopsis)
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_display(self, synopsis: Synopsis):
+        label = language_label(synopsis.language)
+        if synopsis.language_uncertain:
+            return format_html('{} <strong title="{}">?</strong>', label, _("language unsure"))
+        return label
+
+    @admin.display(description=_("confidence"), ordering="language_confidence")
+    def language_confidence_display(self, synopsis: Synopsis) -> str:
+        return f"{synopsis.language_confidence:.2f}"
+
+    @admin.display(description=_("source"), ordering="source_file")
+    def source_display(self, synopsis: Synopsis):
+        return format_html(
+            "<code>{}:{}–{}</code>",
+            synopsis.source_file,
+            synopsis.source_first_line,
+            synopsis.source_last_line,
+        )
+
+    @admin.display(description=_("lines"))
+    def source_lines_display(self, synopsis: Synopsis) -> str:
+        return synopsis.source_lines
+
+    @admin.display(description=_("why it waits"))
+    def reason(self, synopsis: Synopsis):
+        reasons = []
+        if synopsis.film_id is None:
+            reasons.append(_("no film yet"))
+        if synopsis.language_uncertain:
+            reasons.append(_("language unsure"))
+        return format_html_join(", ", "{}", ((reason,) for reason in reasons)) or "—"

@@ -1,0 +1,315 @@
+"""Admin of synopses and the review queue: editors correct, assign and review them.
+
+Every decision (what assigning a film or setting a language changes, and that an
+editor's version survives imports) is made in films/review.py; the views here check
+permission, call it, write the admin history and tell the editor what happened.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import review
+from ..importer.storing import checksum
+from ..languages import native_name
+from ..models import Film, ReviewQueueEntry, ReviewStatus, Synopsis
+from .display import (
+    LIST_CANDIDATES,
+    SynopsisColumns,
+    language_label,
+    ranked_candidate_choices,
+    render_candidates,
+    synopsis_excerpt,
+)
+from .filters import LanguageFilter, QueueReasonFilter
+from .forms import AssignFilmForm, SetLanguageForm, SynopsisForm, touched_editor_fields
+
+# The synopsis page's sections: the editor's fields, then what the importer found.
+_EDITOR_FIELDS = review.EDITOR_FIELDS
+_LANGUAGE_FIELDS = ("language_display", "language_confidence", "language_uncertain")
+_MATCH_FIELDS = ("review_status", "match_confidence", "match_evidence")
+_SOURCE_FIELDS = (
+    "source_file",
+    "source_lines_display",
+    "source_header",
+    "source_checksum",
+    "is_edited",
+    "created_at",
+    "updated_at",
+)
+
+
+@admin.register(Synopsis)
+class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
+    form = SynopsisForm
+    list_display = (
+        "excerpt",
+        "film",
+        "language_display",
+        "language_confidence_display",
+        "review_status",
+        "is_edited",
+        "source_display",
+    )
+    list_display_links = ("excerpt",)
+    list_filter = (
+        "review_status",
+        "is_edited",
+        "language_uncertain",
+        LanguageFilter,
+        "film__franchise",
+        "film__kind",
+    )
+    list_select_related = ("film",)
+    search_fields = (
+        "text",
+        "film__title",
+        "film__titles__title",
+        "source_file",
+        "=source_checksum",
+    )
+    search_help_text = _("Synopsis text, film titles in any script, source file or checksum.")
+    ordering = ("source_file", "source_first_line")
+    autocomplete_fields = ("film",)
+    actions = ("assign_film", "set_language", "rematch", "mark_reviewed")
+
+    class Media:
+        css = {"all": ["films/admin.css"]}
+
+    readonly_fields = (*_LANGUAGE_FIELDS, *_MATCH_FIELDS, "candidates_display", *_SOURCE_FIELDS)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": _EDITOR_FIELDS,
+                "description": _(
+                    "Changing the text, film or language marks the synopsis as edited: "
+                    "imports never overwrite it again. Assigning a film marks it reviewed."
+                ),
+            },
+        ),
+        (_("Language detection"), {"fields": _LANGUAGE_FIELDS}),
+        (_("Film match"), {"fields": (*_MATCH_FIELDS, "candidates_display")}),
+        (_("Provenance"), {"fields": _SOURCE_FIELDS}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": _EDITOR_FIELDS}),)
+        return super().get_fieldsets(request, obj)
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/assign/<int:film_id>/",
+                self.admin_site.admin_view(self.assign_view),
+                name=f"{opts.app_label}_{opts.model_name}_assign",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Read-only fields
+
+    @admin.display(description=_("ranked candidates"))
+    def candidates_display(self, synopsis: Synopsis):
+        assign_url = None
+        if synopsis.pk and synopsis.review_status != ReviewStatus.REVIEWED:
+            assign_url = reverse(self._url_name("assign"), args=[synopsis.pk, 0]).removesuffix("0/")
+        return render_candidates(synopsis, assign_url=assign_url)
+
+    def _url_name(self, view: str) -> str:
+        opts = self.model._meta
+        return f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}"
+
+    # Saving and assigning
+
+    def save_model(self, request, obj: Synopsis, form, change: bool) -> None:
+        if change:
+            review.record_edit(synopsis=obj, changed=touched_editor_fields(form))
+        else:
+            review.add_by_hand(
+                synopsis=obj, editor=request.user.get_username(), checksum=checksum(obj.text)
+            )
+
+    def assign_view(self, request: HttpRequest, object_id: str, film_id: int) -> HttpResponse:
+        """Assign one synopsis to one film: the buttons beside its ranked candidates."""
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        synopsis = self.get_object(request, object_id)
+        if synopsis is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_change_permission(request, synopsis):
+            raise PermissionDenied
+        film = get_object_or_404(Film, pk=film_id)
+        self._assign(request, [synopsis], film)
+        self.message_user(
+            request,
+            format_html(_("“{}” now belongs to {}."), Truncator(synopsis.text).chars(40), film),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse(self._url_name("changelist")))
+
+    def _assign(self, request: HttpRequest, synopses: Iterable[Synopsis], film: Film) -> int:
+        assigned = review.assign_film(synopses=synopses, film=film)
+        for synopsis in assigned:
+            self.log_change(request, synopsis, f"Assigned to film “{film}” (id {film.pk}).")
+        return len(assigned)
+
+    # Actions
+
+    def _action_page(
+        self, request: HttpRequest, queryset: QuerySet, *, action: str, title: str, form
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+            "action_name": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "entries": [
+                {
+                    "synopsis": synopsis,
+                    "excerpt": synopsis_excerpt(synopsis),
+                    "language": language_label(synopsis.language),
+                    "candidates": render_candidates(synopsis, limit=LIST_CANDIDATES),
+                }
+                for synopsis in queryset.select_related("film")
+            ],
+        }
+        return TemplateResponse(request, "admin/films/synopsis/action_form.html", context)
+
+    @admin.action(description=_("Assign to a film…"), permissions=["change"])
+    def assign_film(self, request: HttpRequest, queryset: QuerySet):
+        choices = {"candidates": ranked_candidate_choices(queryset), "admin_site": self.admin_site}
+        form = AssignFilmForm(request.POST if "apply" in request.POST else None, **choices)
+        if form.is_valid():
+            film = form.cleaned_data["chosen"]
+            count = self._assign(request, queryset, film)
+            message = ngettext(
+                "%(count)d synopsis assigned to %(film)s.",
+                "%(count)d synopses assigned to %(film)s.",
+                count,
+            )
+            self.message_user(request, message % {"count": count, "film": film}, messages.SUCCESS)
+            return None
+        return self._action_page(
+            request, queryset, action="assign_film", title=_("Assign to a film"), form=form
+        )
+
+    @admin.action(description=_("Set the language…"), permissions=["change"])
+    def set_language(self, request: HttpRequest, queryset: QuerySet):
+        form = SetLanguageForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            tag = form.cleaned_data["language"]
+            changes = review.set_language(synopses=queryset, language=tag)
+            for change in changes:
+                self.log_change(request, change.synopsis, f"Language set: {change.before} → {tag}.")
+            message = ngettext(
+                "Language of %(count)d synopsis set to %(tag)s (%(name)s).",
+                "Language of %(count)d synopses set to %(tag)s (%(name)s).",
+                len(changes),
+            )
+            values = {"count": len(changes), "tag": tag, "name": native_name(tag)}
+            self.message_user(request, message % values, messages.SUCCESS)
+            return None
+        return self._action_page(
+            request, queryset, action="set_language", title=_("Set the language"), form=form
+        )
+
+    @admin.action(
+        description=_("Re-run language detection and film matching"), permissions=["change"]
+    )
+    def rematch(self, request: HttpRequest, queryset: QuerySet) -> None:
+        outcome = review.rematch(synopses=queryset)
+        for synopsis in outcome.changed:
+            self.log_change(
+                request,
+                synopsis,
+                f"Re-analysed: language {synopsis.language}, "
+                f"film {synopsis.film or '—'}, status {synopsis.review_status}.",
+            )
+        message = _(
+            "%(count)d re-analysed: %(resolved)d now matched automatically, "
+            "%(waiting)d still waiting; %(reviewed)d reviewed by an editor left alone."
+        )
+        values = {
+            "count": len(outcome.reanalysed),
+            "resolved": outcome.resolved,
+            "waiting": len(outcome.reanalysed) - outcome.resolved,
+            "reviewed": len(outcome.reviewed),
+        }
+        self.message_user(request, message % values, messages.SUCCESS)
+
+    @admin.action(description=_("Mark reviewed"), permissions=["change"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        reviewed = review.mark_reviewed(synopses=queryset)
+        for synopsis in reviewed:
+            self.log_change(request, synopsis, "Marked reviewed.")
+        count = len(reviewed)
+        message = ngettext(
+            "%(count)d synopsis marked reviewed.", "%(count)d synopses marked reviewed.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        without_film = sum(1 for synopsis in reviewed if synopsis.film_id is None)
+        if without_film:
+            message = ngettext(
+                "%(count)d of them has no film and is not shown on the site.",
+                "%(count)d of them have no film and are not shown on the site.",
+                without_film,
+            )
+            self.message_user(request, message % {"count": without_film}, messages.WARNING)
+
+
+@admin.register(ReviewQueueEntry)
+class ReviewQueueAdmin(SynopsisAdmin):
+    """Synopses waiting for a film or with an unsure language, with the importer's candidates."""
+
+    list_display = (
+        "excerpt",
+        "language_display",
+        "language_confidence_display",
+        "reason",
+        "candidates_summary",
+        "source_display",
+    )
+    list_filter = (QueueReasonFilter, LanguageFilter, "is_edited")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("text", "candidates_display", "film", "language"),
+                "description": _(
+                    "Pick a candidate with its button, or choose any film and save: the entry "
+                    "leaves the queue. Correct the language if the detector was unsure."
+                ),
+            },
+        ),
+        (_("Language detection"), {"fields": _LANGUAGE_FIELDS}),
+        (_("Film match"), {"fields": _MATCH_FIELDS}),
+        (_("Provenance"), {"fields": _SOURCE_FIELDS}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_review_queue()
+
+    def has_add_permission(self, request) -> bool:
+        # Entries come from imports; a synopsis typed in by hand is added under Synopses.
+        return False
+
+    @admin.display(description=_("candidates"))
+    def candidates_summary(self, synopsis: Synopsis):
+        return render_candidates(synopsis, limit=LIST_CANDIDATES)

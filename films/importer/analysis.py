@@ -1,0 +1,119 @@
+"""Per document and per file: language and film worked out, before anything is stored.
+
+Needs no database, so worker processes can do it (films/importer/workers.py).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models import ReviewStatus
+from ..review import automatic_status
+from ..search.analysis import SearchColumns, search_columns
+from .language import LanguageGuess, detect_language
+from .matching import FilmMatcher, MatchResult
+from .reading import SourceError, read_source
+from .segmenting import Document, Header, split_documents
+
+
+@dataclass
+class SynopsisAnalysis:
+    """One synopsis candidate with its language and film worked out, before it is stored."""
+
+    text: str
+    first_line: int
+    last_line: int
+    blocks: int
+    header: Header | None
+    language: LanguageGuess
+    match: MatchResult
+    # The synopsis's search columns, worked out with the rest (in a worker, if any).
+    search: SearchColumns | None = None
+
+    @property
+    def status(self) -> str:
+        return automatic_status(
+            film_found=self.match.film is not None, language_uncertain=self.language.uncertain
+        )
+
+
+@dataclass
+class FileAnalysis:
+    """A file's synopses with their language, film and search columns, or why it failed."""
+
+    analyses: list[SynopsisAnalysis] = field(default_factory=list)
+    error: str = ""
+
+
+def analyse(document: Document, matcher: FilmMatcher) -> SynopsisAnalysis:
+    return _analyse_text(
+        document.text,
+        header=document.header,
+        first_line=document.first_line,
+        last_line=document.last_line,
+        blocks=len(document.blocks),
+        matcher=matcher,
+    )
+
+
+def _analyse_text(
+    text: str,
+    *,
+    header: Header | None,
+    first_line: int,
+    last_line: int,
+    blocks: int,
+    matcher: FilmMatcher,
+) -> SynopsisAnalysis:
+    return SynopsisAnalysis(
+        text=text,
+        first_line=first_line,
+        last_line=last_line,
+        blocks=blocks,
+        header=header,
+        language=detect_language(text),
+        match=matcher.match(text, header=header),
+    )
+
+
+def merge_consecutive(
+    analyses: Sequence[SynopsisAnalysis], matcher: FilmMatcher
+) -> list[SynopsisAnalysis]:
+    """Join consecutive blocks that are confidently about the same film, in the same language."""
+    merged: list[SynopsisAnalysis] = []
+    for current in analyses:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and current.header is None
+            and previous.status == ReviewStatus.AUTO
+            and current.status == ReviewStatus.AUTO
+            and previous.match.film.film_id == current.match.film.film_id
+            and previous.language.language == current.language.language
+        ):
+            merged[-1] = _analyse_text(
+                f"{previous.text}\n\n{current.text}",
+                header=previous.header,
+                first_line=previous.first_line,
+                last_line=current.last_line,
+                blocks=previous.blocks + current.blocks,
+                matcher=matcher,
+            )
+        else:
+            merged.append(current)
+    return merged
+
+
+def analyse_file(path: Path, *, matcher: FilmMatcher, encoding: str | None) -> FileAnalysis:
+    """Read, segment and analyse one file: all the work of an import that needs no database."""
+    try:
+        text = read_source(path, encoding=encoding)
+    except SourceError as error:
+        return FileAnalysis(error=str(error))
+    documents = split_documents(text)
+    if not documents:
+        return FileAnalysis(error="no synopsis text found (only headers or symbols)")
+    analyses = merge_consecutive([analyse(document, matcher) for document in documents], matcher)
+    for analysis in analyses:
+        analysis.search = search_columns(text=analysis.text, language=analysis.language.language)
+    return FileAnalysis(analyses)

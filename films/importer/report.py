@@ -1,0 +1,96 @@
+"""What an import did, per synopsis and per file: the command's summary and its JSON output."""
+
+from dataclasses import dataclass, field
+
+from ..models import ReviewStatus
+from .knowledge import KnowledgeSummary
+
+
+class Action:
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"
+    KEPT = "kept"
+    DUPLICATE = "duplicate"
+
+
+@dataclass
+class SynopsisReport:
+    first_line: int
+    last_line: int
+    blocks: int
+    language: str
+    language_confidence: float
+    language_uncertain: bool
+    film: dict | None
+    match_confidence: float
+    evidence: str
+    candidates: list[dict]
+    status: str
+    action: str = ""
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "lines": [self.first_line, self.last_line],
+            "language": self.language,
+            "language_confidence": round(self.language_confidence, 4),
+            "film": self.film,
+            "match_confidence": self.match_confidence,
+            "evidence": self.evidence,
+            "status": self.status,
+            "action": self.action,
+            "blocks": self.blocks,
+            "note": self.note,
+            "candidates": self.candidates,
+        }
+
+
+@dataclass
+class FileReport:
+    path: str
+    status: str = "imported"
+    error: str = ""
+    synopses: list[SynopsisReport] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "error": self.error or None,
+            "synopses": [synopsis.as_dict() for synopsis in self.synopses],
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+    knowledge: KnowledgeSummary | None = None
+    dry_run: bool = False
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [report for report in self.files if report.status == "failed"]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        synopses = [synopsis for report in self.files for synopsis in report.synopses]
+        totals = {
+            "files": len(self.files),
+            "failed": len(self.failed),
+            "blocks": sum(synopsis.blocks for synopsis in synopses),
+            "synopses": len(synopses),
+            "films": len({s.film["slug"] for s in synopses if s.film}),
+            "for_review": sum(1 for s in synopses if s.status == ReviewStatus.PENDING),
+        }
+        for action in (Action.CREATED, Action.UNCHANGED, Action.UPDATED, Action.KEPT):
+            totals[action] = sum(1 for s in synopses if s.action == action)
+        totals[Action.DUPLICATE] = sum(1 for s in synopses if s.action == Action.DUPLICATE)
+        return totals
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "files": [report.as_dict() for report in self.files],
+            "totals": self.totals,
+        }
