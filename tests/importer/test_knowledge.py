@@ -17,35 +17,27 @@ name = "Rocky"
 [[films]]
 slug = "rocky"
 title = "Rocky"
+knowledge = [{text = "Apollo Creed", kind = "character"}]
 year = 1976
 franchise = "rocky"
 position = 1
-[[films.knowledge]]
-text = "Apollo Creed"
-kind = "character"
 
 [[films]]
 slug = "rocky-iv"
 title = "Rocky IV"
+titles = [
+    {language = "th", title = "ร็อคกี้ 4"},
+    {language = "de", title = "Rocky 4", kind = "alias"},
+]
 year = 1985
 kind = "released"
+knowledge = [
+    {text = "Ivan Drago", kind = "character"},
+    {text = "อีวาน ดราโก้", kind = "character", language = "th"},
+]
 original_language = "en"
 franchise = "rocky"
 position = 4
-[[films.titles]]
-language = "th"
-title = "ร็อคกี้ 4"
-[[films.titles]]
-language = "de"
-title = "Rocky 4"
-kind = "alias"
-[[films.knowledge]]
-text = "Ivan Drago"
-kind = "character"
-[[films.knowledge]]
-text = "อีวาน ดราโก้"
-kind = "character"
-language = "th"
 
 [[films]]
 slug = "jagten"
