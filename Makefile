@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint format migrate import clean benchmark
+.PHONY: install run test test-quick test-sqlite test-postgres lint format migrate import clean benchmark
 .PHONY: serve loadtest
 
 install: $(VENV)/.installed
@@ -40,6 +40,13 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: lint test-sqlite test-postgres
+
+# Everything but the tests marked slow (subprocesses, servers, fuzzing, lockouts) and the
+# browser tests, on both databases: docs/testing.md.
+QUICK_MARKERS ?= not slow and not browser
+test-quick: lint
+	@$(MAKE) --no-print-directory test-sqlite test-postgres \
+		PYTEST_ARGS='-m "$(QUICK_MARKERS)" $(PYTEST_ARGS)'
 
 test-sqlite: install
 	@echo "==> test suite on SQLite"

@@ -37,6 +37,13 @@ def count_queries():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's 1,000,000 rounds cost a second per login; the tests check who may log in,
+    # not how a password is stored. Lockouts count failed attempts, whatever the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _axes_off_unless_asked(request, settings):
     # django-axes wants a request in authenticate(), which client.login() does not pass; only
     # tests marked `axes` exercise the lockout.

@@ -22,6 +22,7 @@ from tests.servers import (
 )
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="needs PostgreSQL 15 binaries"),
     pytest.mark.skipif(shutil.which("make") is None, reason="needs make"),

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from tests.factories import FilmFactory, FranchiseFactory, SynopsisFactory
 
+pytestmark = pytest.mark.slow
+
 PUBLIC_URLS = [
     "/",
     "/films/",

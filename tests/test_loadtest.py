@@ -52,6 +52,7 @@ def test_percentile():
     assert percentile([7.0], 0.99) == 7.0
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_short_run_against_the_live_server(live_server):
     report = run(live_server.url, ["/healthz", "/no-such-page/"], connections=4, seconds=1)

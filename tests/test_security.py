@@ -57,6 +57,7 @@ def settings_under(env: dict[str, str]) -> dict:
 # --- Deployment settings -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_deploy_check_is_clean_in_production():
     result = run_python(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env()
@@ -65,6 +66,7 @@ def test_deploy_check_is_clean_in_production():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "secret_key",
     [None, "", "short", "django-insecure-development-only-never-use-in-production"],
@@ -77,6 +79,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be" in result.stderr
 
 
+@pytest.mark.slow
 def test_https_settings_are_on_in_production():
     values = settings_under(production_env())
     assert values["DEBUG"] is False
@@ -92,11 +95,13 @@ def test_https_settings_are_on_in_production():
     )
 
 
+@pytest.mark.slow
 def test_proxy_ssl_header_is_opt_in():
     values = settings_under(production_env(DJANGO_SECURE_PROXY_SSL_HEADER="1"))
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "env",
     [
@@ -157,6 +162,7 @@ def admin_login(client, username: str, password: str, ip: str = "203.0.113.5"):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.axes
 def test_admin_login_locks_out_after_five_failures(client, editor, settings):
     for _ in range(4):
@@ -175,6 +181,7 @@ def test_admin_login_locks_out_after_five_failures(client, editor, settings):
     assert admin_login(client, "someone", "wrong").status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.axes
 def test_lockout_ends_after_the_cool_off(client, editor, settings):
     from axes.models import AccessAttempt
@@ -189,6 +196,7 @@ def test_lockout_ends_after_the_cool_off(client, editor, settings):
     assert admin_login(client, "editor", "correct horse battery staple").status_code == 302
 
 
+@pytest.mark.slow
 @pytest.mark.axes
 def test_a_successful_login_resets_the_failure_count(client, editor):
     for _ in range(4):

@@ -6,6 +6,8 @@ import pytest
 
 from tests.servers import get, make_serve, production_env
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

@@ -9,6 +9,9 @@ from django.core.management import CommandError, call_command
 from benchmark.loading import delete_benchmark_rows
 from tests.factories import FilmFactory
 
+# The run starts gunicorn (--server-seconds is 1 with --quick) and loads a catalogue.
+pytestmark = pytest.mark.slow
+
 FIGURE_KEYS = {"p50_ms", "p95_ms", "max_ms", "requests_per_second", "queries", "ratio_to_baseline"}
 
 

@@ -17,7 +17,11 @@ from django.db import connection
 
 from films.models import Synopsis
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 # Unassigned synopses (no catalogued film) are never joined to their neighbours, so every
 # block stays a synopsis of its own.

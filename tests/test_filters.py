@@ -1,0 +1,108 @@
+"""FilmFilter on its own: parameters → films in order, or → form errors."""
+
+import pytest
+
+from films import caching
+from films.filters import FilmFilter
+from films.models import Film
+from tests.factories import FilmFactory, FranchiseFactory
+
+ROCKY_IN_STORY_ORDER = ["rocky", "rocky-ii", "rocky-iii", "rocky-iv", "rocky-v", "rocky-balboa"]
+EVERY_FILM_BY_TITLE = ["the-karate-kid", "one-more-round", *ROCKY_IN_STORY_ORDER]
+
+
+def filtered(params: dict) -> FilmFilter:
+    return FilmFilter(params, queryset=Film.objects.public())
+
+
+def slugs(params: dict) -> list[str]:
+    films = filtered(params)
+    assert films.is_valid(), films.errors
+    return [film.slug for film in films.qs]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # No ordering and no search: by title key ("The Karate Kid" sorts as "Karate Kid").
+        ({"kind": "released", "year_max": "1982"}, ["rocky", "rocky-ii", "rocky-iii"]),
+        (
+            {"kind": "released", "year_min": "1984", "year_max": "1985"},
+            ["the-karate-kid", "rocky-iv"],
+        ),
+        ({"franchise": "rocky", "year_min": "1985", "year_max": "1990"}, ["rocky-iv", "rocky-v"]),
+        (
+            {"franchise": "rocky", "ordering": "franchise"},
+            [*ROCKY_IN_STORY_ORDER, "one-more-round"],
+        ),
+        ({"language": "da", "ordering": "-year"}, ["rocky-iv", "rocky"]),
+        ({"language": "en", "ordering": "year"}, ["the-karate-kid", "one-more-round"]),
+        ({"language": "th", "kind": "unofficial"}, []),
+        ({"year_min": "2006", "year_max": "2006"}, ["rocky-balboa"]),
+        ({"kind": "unofficial", "ordering": "title"}, ["one-more-round"]),
+        # Empty values are no filter at all.
+        ({"language": "", "kind": "", "q": "", "ordering": ""}, EVERY_FILM_BY_TITLE),
+        # A search ranks (titles first) within the other filters.
+        ({"q": "Rocky IV"}, ["rocky-iv"]),
+        ({"q": "karate", "language": "en"}, ["the-karate-kid"]),
+        ({"q": "tilskuerne", "language": "da"}, ["rocky-iv"]),
+        ({"q": "Apollo", "language": "th"}, []),
+        # A chosen ordering beats the rank.
+        (
+            {"q": "Rocky", "franchise": "rocky", "year_max": "1982", "ordering": "year"},
+            ["rocky", "rocky-ii", "rocky-iii"],
+        ),
+        ({"q": "zzzz-nothing"}, []),
+        # The search box drops NUL bytes rather than refusing them.
+        ({"q": "Rocky\x00 IV"}, ["rocky-iv"]),
+    ],
+)
+def test_film_filter(catalogue, params, expected):
+    assert slugs(params) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "fields"),
+    [
+        ({"language": "xx"}, {"language"}),  # no published synopsis in it
+        ({"language": "th\x00"}, {"language"}),
+        ({"franchise": "no-such-franchise"}, {"franchise"}),
+        ({"year_min": "1869"}, {"year"}),
+        ({"year_max": "2101"}, {"year"}),
+        ({"year_min": "abc", "kind": "bootleg"}, {"year", "kind"}),
+        ({"ordering": "-title"}, {"ordering"}),
+        ({"ordering": "DROP TABLE"}, {"ordering"}),
+    ],
+)
+def test_film_filter_errors(catalogue, params, fields):
+    films = filtered(params)
+    assert not films.is_valid()
+    assert set(films.errors) == fields
+
+
+def test_the_query_is_cleaned_and_capped(catalogue):
+    films = filtered({"q": "  Rocky\x00   IV  " + "x" * 1000})
+    assert films.is_valid()
+    assert films.active_query.startswith("Rocky IV x")
+    assert len(films.active_query) <= 200
+    assert filtered({"year_min": "abc", "q": "Rocky"}).active_query == ""
+
+
+def test_language_choices_count_films_with_published_synopses(catalogue):
+    counts = {code: films for code, name, films in filtered({}).language_counts}
+    # The pending synopsis (en) counts for no film.
+    assert counts == {"da": 2, "en": 2, "es": 1, "th": 1}
+    choices = dict(filtered({}).filters["language"].extra["choices"])
+    assert choices["da"] == "Dansk (da) · 2"
+
+
+def test_franchise_menu_keeps_a_franchise_chosen_outside_it(db, monkeypatch):
+    monkeypatch.setattr(caching, "FRANCHISE_MENU_SIZE", 1)
+    big, small = FranchiseFactory(name="Big", slug="big"), FranchiseFactory(name="Small")
+    FilmFactory.create_batch(2, franchise=big)
+    FilmFactory(franchise=small)
+    menu = str(filtered({}).form["franchise"])
+    assert 'value="big"' in menu
+    assert small.slug not in menu
+    chosen = str(filtered({"franchise": small.slug}).form["franchise"])
+    assert f'<option value="{small.slug}" selected>Small</option>' in chosen
