@@ -67,7 +67,7 @@ test-postgres: install
 		if [ -n "$$REQUIRE_POSTGRES" ]; then exit 1; fi; \
 	fi
 
-# --- Production serving (issue #5) ------------------------------------------------------------
+# --- Production serving (docs/production.md) ------------------------------------------------------------
 # `make serve`: gunicorn + whitenoise with settings from the environment; DJANGO_DEBUG defaults
 # to 0 here, so a real DJANGO_SECRET_KEY is required. See README.md, "Production".
 serve: install

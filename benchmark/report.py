@@ -15,7 +15,7 @@ from .loading import load_catalogue, relation_sizes
 from .pages import catalogue_counts, measure_pages, page_urls
 from .server import measure_server
 
-# Targets at 1,000,000 synopses on PostgreSQL (issue #6).
+# Targets at 1,000,000 synopses on PostgreSQL (docs/performance.md).
 TARGET_SEARCH_P95_MS = 50
 TARGET_PAGE_RATIO = 0.5
 TARGET_SCALE_RATIO = 3
@@ -106,7 +106,7 @@ def run_benchmark(
 
 
 def targets(result: dict) -> dict:
-    """Each target of issue #6 with the measured figure and whether it is met (None: n/a)."""
+    """Each performance target (docs/performance.md) with the measured figure and whether it is met (None: n/a)."""
     pages = result["pages"]
     search = result["search"]
 
@@ -272,7 +272,7 @@ def render(result: dict) -> str:
         )  # fmt: skip
     else:
         out += ["", f"On gunicorn: {server.get('note', 'not measured')}"]
-    out += ["", "Targets (issue #6, meant for 1M synopses on PostgreSQL):"]
+    out += ["", "Targets (docs/performance.md, meant for 1M synopses on PostgreSQL):"]
     for name, target in result["targets"].items():
         verdict = {True: "met", False: "NOT met", None: "n/a"}[target["met"]]
         out.append(f"  {name}: {_fmt(target['value'])} (target {target['target']}): {verdict}")

@@ -222,7 +222,7 @@ IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() o
 LOGGING["formatters"]["access"] = {"format": "{asctime} {message}", "style": "{"}
 LOGGING["handlers"]["access"] = {"class": "logging.StreamHandler", "formatter": "access"}
 
-# --- Production hardening (issue #5): HTTPS, headers, CSP, login throttling -------------------
+# --- Production hardening (docs/production.md): HTTPS, headers, CSP, login throttling -------------------
 # HTTPS-only behaviour is on whenever DEBUG is off; DJANGO_HTTPS=0 turns it off for a plain-HTTP
 # run on loopback (the load test).
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -1,7 +1,7 @@
 """Trigram indexes on the title keys, so "titles containing ..." never scans every film.
 
 ``title_key__contains`` and ``__startswith`` compile to ``LIKE '%…%'`` / ``LIKE '…%'``,
-which a btree cannot answer; a pg_trgm GIN index can (notes §5). PostgreSQL only:
+which a btree cannot answer; a pg_trgm GIN index can (docs/search.md). PostgreSQL only:
 SQLite searches its small development catalogue by scanning.
 """
 
