@@ -106,7 +106,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def evaluate(*, directory: Path, key: dict[str, list[Expected]]) -> list[Verdict]:
-    """Import the key's files (or every .txt file) in a rolled-back transaction; judge each block."""
+    """Import the key's files (or every .txt file), rolled back; judge each block."""
     names = sorted(key) if key else sorted(p.name for p in directory.glob("*.txt"))
     paths = [directory / name for name in names]
     missing = [str(path) for path in paths if not path.is_file()]

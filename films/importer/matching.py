@@ -240,11 +240,11 @@ class FilmMatcher:
 
     def _judge(self, found: list, haystack: str, header: Header | None) -> MatchResult:
         scores = self._weigh(found)
-        self._read_story(found, scores)
         years = {int(year) for year in _YEAR.findall(haystack)}
-        for work_id in list(scores.total):
-            if self.films[work_id].year in years:
-                scores.add(work_id, YEAR_WEIGHT, str(self.films[work_id].year))
+        dated = [work_id for work_id in scores.total if self.films[work_id].year in years]
+        self._read_story(found, scores, dated=dated)
+        for work_id in dated:
+            scores.add(work_id, YEAR_WEIGHT, str(self.films[work_id].year))
         header_films = self._weigh_header(header, scores)
         return self._decide(scores, header=header, header_films=header_films)
 
@@ -283,11 +283,15 @@ class FilmMatcher:
                     scores.reasons[work_id].remove(evidence.label)
         return scores
 
-    def _read_story(self, found: list, scores: _Scores) -> None:
-        """Recaps, introductions and story order within franchises."""
+    def _read_story(self, found: list, scores: _Scores, *, dated: list[int]) -> None:
+        """Recaps, introductions and story order within franchises (``dated``: films whose
+        year the text gives)."""
         introduced: dict[int, int] = defaultdict(int)
         named_from: dict[str, int] = {}  # the latest first appearance of a name or title
-        told_from: dict[str, int] = {}  # the same for anything, plot concepts included
+        told_from: dict[str, int] = {}  # the same for anything: plot concepts, years
+        for work in (self.films[work_id] for work_id in dated):
+            if work.franchise and work.position:
+                told_from[work.franchise] = max(told_from.get(work.franchise, 0), work.position)
         for evidence in found:
             if evidence.group == "learned":
                 continue

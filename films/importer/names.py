@@ -166,6 +166,14 @@ def spells_name_word(
     sound = token.sound
     if takes_ending(sound, name_sound):
         return True
+    # A final consonant that the case replaces: Greek "Άδωνι" for "Adonis", "Άδωνιν".
+    if (
+        len(name_sound) > MIN_FLEXIBLE
+        and name_sound[-1] not in _VOWELS
+        and sound.startswith(name_sound[:-1])
+        and len(sound) - len(name_sound) + 1 <= MAX_ENDING
+    ):
+        return True
     if len(name_sound) < MIN_FLEXIBLE + (1 if first else 0):
         return False
     stem = sound[: len(name_sound)]
