@@ -15,7 +15,15 @@ from pathlib import Path
 
 from ..languages import has_unspaced_script, name_endings_of
 from ..text import fold, title_key
-from .names import Token, lookup_keys, name_keys, skeleton, spells_name_word, tokenise
+from .names import (
+    Token,
+    found_inside_words,
+    lookup_keys,
+    name_keys,
+    skeleton,
+    spells_name_word,
+    tokenise,
+)
 
 CONCEPTS_FILE = Path(__file__).with_name("concepts.toml")
 
@@ -144,7 +152,7 @@ class EvidenceIndex:
                 continue
             if kind == "term":
                 self._add("term", key, text, film.id, "term")
-            elif has_unspaced_script(key):
+            elif has_unspaced_script(key) or found_inside_words(key):
                 self._add("unspaced", key.replace(" ", ""), text, film.id, kind)
             else:
                 self._add("name", key, text, film.id, kind)
@@ -247,7 +255,7 @@ class EvidenceIndex:
                 continue
             found[best.index] = None
             position += len(best.words)
-        if self._unspaced and has_unspaced_script(text):
+        if self._unspaced:
             unspaced = fold(text).replace(" ", "")
             found.update((index, None) for index, key in self._unspaced if key in unspaced)
         return list(found)

@@ -111,6 +111,7 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
     existing_knowledge = set(
         _rows_in(FilmKnowledge.objects.values_list("film_id", "key", "kind"), "film_id", film_ids)
     )
+    spellings: dict[str, list[str]] = data.get("spellings", {})
     new_titles: list[FilmTitle] = []
     new_knowledge: list[FilmKnowledge] = []
     title_count = knowledge_count = 0
@@ -156,7 +157,13 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
             names = ", ".join(sorted(unknown))
             raise KnowledgeError(f"{where}: concepts not in films/importer/concepts.toml: {names}")
         concepts = [{"kind": "concept", "text": name} for name in entry.get("concepts", [])]
-        for item in [*entry.get("knowledge", []), *concepts]:
+        # A name's spellings in scripts transliteration cannot reach go wherever the name goes.
+        spelled = [
+            {"kind": item.get("kind"), "text": spelling}
+            for item in entry.get("knowledge", [])
+            for spelling in spellings.get(item.get("text"), ())
+        ]
+        for item in [*entry.get("knowledge", []), *concepts, *spelled]:
             knowledge_count += 1
             kind = _require(item, "kind", where)
             if kind not in KnowledgeKind.values:

@@ -48,6 +48,14 @@ MIN_FLEXIBLE = 4
 _SENTENCE_END = frozenset(".!?。！？…")
 # Scripts written without spaces whose runs of one kind are words of their own (kana, han, hangul).
 _EAST_ASIAN = ((0x30A0, 0x30FF, "kana"), (0x3040, 0x309F, "hira"), (0x3400, 0x9FFF, "han"))
+# Scripts whose names are found inside longer runs: Chinese has no spaces, Korean attaches its
+# particles ("록키는"), Arabic and Hebrew their prefixes ("وروكي", "והרוקי").
+_FOUND_INSIDE_WORDS = re.compile(r"[\u0590-\u05FF\u0600-\u06FF\u3400-\u9FFF\uAC00-\uD7AF]")
+
+
+def found_inside_words(name: str) -> bool:
+    """True when ``name`` is written in a script whose names stand inside longer words."""
+    return bool(_FOUND_INSIDE_WORDS.search(name))
 
 
 @lru_cache(maxsize=65536)
