@@ -77,6 +77,33 @@ def _east_asian_kind(char: str) -> str:
     return ""
 
 
+def _word_class() -> str:
+    """A regex class of every letter, mark and digit of the Basic Multilingual Plane."""
+    ranges, start, previous = [], None, None
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF or unicodedata.category(chr(code))[0] not in "LMN":
+            continue
+        if previous is not None and code == previous + 1:
+            previous = code
+            continue
+        if start is not None:
+            ranges.append((start, previous))
+        start = previous = code
+    ranges.append((start, previous))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+# Words with their marks (Thai vowels, Devanagari signs), joined across an apostrophe
+# ("Bal'boa" transliterated, "Rocky's"); built once, matched by the regex engine.
+_WORD_CHARS = _word_class()
+_WORD = re.compile(f"[{_WORD_CHARS}]+(?:['’][{_WORD_CHARS}]+)*")
+_EAST_ASIAN_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_BREAKS = frozenset(_SENTENCE_END | {"\n"})
+
+
 @dataclass(frozen=True)
 class Token:
     """One word of a text: as written, folded, and where it stands."""
@@ -92,42 +119,47 @@ class Token:
         return skeleton(self.text)
 
 
-def _token(word: str, *, sentence_start: bool) -> Token:
+@lru_cache(maxsize=65536)
+def _word_facts(word: str) -> tuple[str, bool, bool]:
     first = word[0]
     folded = fold(word).replace(" ", "")
-    return Token(
-        text=word,
-        folded=folded,
-        latin=folded.isascii(),
-        capital=first.isupper() or first.lower() == first.upper(),
-        sentence_start=sentence_start,
-    )
+    return folded, folded.isascii(), first.isupper() or first.lower() == first.upper()
+
+
+def _token(word: str, *, sentence_start: bool) -> Token:
+    folded, latin, capital = _word_facts(word)
+    return Token(word, folded, latin, capital, sentence_start)
+
+
+def _east_asian_runs(word: str) -> list[str]:
+    """Split a run at every change between katakana, hiragana and han (and other letters)."""
+    runs: list[str] = []
+    kind = None
+    for char in word:
+        char_kind = _east_asian_kind(char)
+        if runs and char_kind == kind:
+            runs[-1] += char
+        else:
+            runs.append(char)
+        kind = char_kind
+    return runs
 
 
 def tokenise(text: str) -> list[Token]:
     """Split ``text`` into words, noting capitals and sentence starts; kana and han apart."""
+    text = unicodedata.normalize("NFKC", text)
     tokens: list[Token] = []
-    word: list[str] = []
-    kind = ""
     sentence_start = True
-    for char in unicodedata.normalize("NFKC", text):
-        if unicodedata.category(char)[0] in "LMN":
-            char_kind = _east_asian_kind(char)
-            if word and char_kind != kind and (char_kind or kind):
-                tokens.append(_token("".join(word), sentence_start=sentence_start))
-                word, sentence_start = [], False
-            word.append(char)
-            kind = char_kind
-            continue
-        if char in "'’" and word:
-            continue  # "Bal'boa" transliterated, "Rocky's": one word
-        if word:
-            tokens.append(_token("".join(word), sentence_start=sentence_start))
-            word, sentence_start = [], False
-        if char in _SENTENCE_END or char == "\n":
+    end = 0
+    for match in _WORD.finditer(text):
+        if not sentence_start and not _BREAKS.isdisjoint(text[end : match.start()]):
             sentence_start = True
-    if word:
-        tokens.append(_token("".join(word), sentence_start=sentence_start))
+        end = match.end()
+        word = match.group().replace("'", "").replace("’", "")
+        parts = _east_asian_runs(word) if _EAST_ASIAN_CHAR.search(word) else (word,)
+        for part in parts:
+            tokens.append(_token(part, sentence_start=sentence_start))
+            sentence_start = False
     return tokens
 
 
