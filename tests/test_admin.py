@@ -17,6 +17,7 @@ from films.models import (
     FilmTitle,
     Franchise,
     KnowledgeKind,
+    OutsideWork,
     ReviewQueueEntry,
     ReviewStatus,
     Synopsis,
@@ -135,6 +136,7 @@ def example_object(model, catalogue):
         FilmKnowledge: FilmKnowledge.objects.first(),
         Synopsis: catalogue["auto"],
         ReviewQueueEntry: ReviewQueueEntry.objects.get(pk=catalogue["pending"].pk),
+        OutsideWork: OutsideWork.objects.get_or_create(title="Cobra Kai", year=2018)[0],
     }[model]
 
 
@@ -149,6 +151,7 @@ def test_every_films_model_is_registered():
         FilmKnowledge,
         Synopsis,
         ReviewQueueEntry,
+        OutsideWork,
     }
 
 
