@@ -323,7 +323,8 @@ def test_autocomplete_finds_films_by_any_title(admin_client, catalogue):
 
 
 def populate(count: int) -> None:
-    """``count`` rows in every changelist: franchises, films, titles, names, synopses, queue."""
+    """``count`` rows in every changelist: franchises, films, titles, names, synopses, queue,
+    works outside the catalogue."""
     for _ in range(count):
         franchise = FranchiseFactory()
         film = FilmFactory(franchise=franchise, franchise_position=1)
@@ -331,6 +332,7 @@ def populate(count: int) -> None:
         FilmKnowledgeFactory(film=film)
         SynopsisFactory(film=film)
         ReviewEntryFactory(match_candidates=[candidate(film, evidence=("a name",))])
+        OutsideWork.objects.create(title=f"Outside {film.pk}", franchise=franchise, names="A B")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=MODEL_NAMES)

@@ -233,6 +233,7 @@ class OutsideWorkAdmin(admin.ModelAdmin):
     """Works outside the catalogue the matcher should recognise and leave unassigned."""
 
     list_display = ("title", "year", "franchise", "note")
+    list_select_related = ("franchise",)
     list_filter = ("franchise",)
     search_fields = ("title", "titles", "names", "note")
     fields = ("title", "year", "franchise", "note", "titles", "names")
