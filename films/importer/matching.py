@@ -55,7 +55,7 @@ _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 def min_confidence() -> float:
     """The confidence below which a synopsis waits for review (settings.MATCH_MIN_CONFIDENCE)."""
-    return getattr(settings, "MATCH_MIN_CONFIDENCE", 0.55)
+    return settings.MATCH_MIN_CONFIDENCE
 
 
 def confidence_of(*, lead: float, names: float) -> float:
