@@ -218,6 +218,8 @@ if IMPORT_LANGUAGES == ["all"]:
     IMPORT_LANGUAGES = None
 # Processes that analyse files (language, film) while the importer writes; 1: none.
 IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() or 1)
+# Below this confidence a synopsis waits for an editor instead of getting a film (docs/matching.md).
+MATCH_MIN_CONFIDENCE = float(os.environ.get("DJANGO_MATCH_MIN_CONFIDENCE") or 0.55)
 
 LOGGING["formatters"]["access"] = {"format": "{asctime} {message}", "style": "{"}
 LOGGING["handlers"]["access"] = {"class": "logging.StreamHandler", "formatter": "access"}

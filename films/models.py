@@ -228,6 +228,7 @@ class KnowledgeKind(models.TextChoices):
     CREW = "crew", _("Crew")
     PLACE = "place", _("Place or event")
     TERM = "term", _("Distinctive term (word stem)")
+    CONCEPT = "concept", _("Plot concept (a name from films/importer/concepts.toml)")
 
 
 class FilmKnowledge(models.Model):
@@ -443,6 +444,49 @@ class Synopsis(models.Model):
     @property
     def source_lines(self) -> str:
         return f"{self.source_first_line}–{self.source_last_line}"
+
+
+class OutsideWork(models.Model):
+    """A work outside the catalogue that lives next to it: a spin-off series, a remake, a fan film.
+
+    The matcher weighs its names like a film's, so a synopsis of it is recognised as "outside the
+    catalogue: probably …" and stays unassigned instead of landing on the nearest film.
+    """
+
+    title = models.CharField(_("title"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    franchise = models.ForeignKey(
+        Franchise,
+        verbose_name=_("near franchise"),
+        on_delete=models.SET_NULL,
+        related_name="neighbours",
+        null=True,
+        blank=True,
+    )
+    titles = models.TextField(_("other titles"), blank=True, help_text=_("One per line."))
+    names = models.TextField(
+        _("names"), blank=True, help_text=_("Its characters and people, one per line.")
+    )
+    note = models.CharField(_("what it is"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["title", "year"]
+        verbose_name = _("work outside the catalogue")
+        verbose_name_plural = _("works outside the catalogue")
+        constraints = [
+            models.UniqueConstraint(fields=["title", "year"], name="outsidework_unique_title_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def name_list(self) -> list[str]:
+        return [line.strip() for line in self.names.splitlines() if line.strip()]
+
+    @property
+    def title_list(self) -> list[str]:
+        return [line.strip() for line in self.titles.splitlines() if line.strip()]
 
 
 class CatalogueGeneration(models.Model):

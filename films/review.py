@@ -163,7 +163,7 @@ def rematch(*, synopses: Iterable[Synopsis], matcher: FilmMatcher | None = None)
             apply_analysis(
                 synopsis=synopsis,
                 language=language,
-                match=matcher.match(synopsis.text, header=header),
+                match=matcher.match(synopsis.text, header=header, language=language.language),
             )
             synopsis.save()
             outcome.reanalysed.append(synopsis)

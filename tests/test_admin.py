@@ -17,6 +17,7 @@ from films.models import (
     FilmTitle,
     Franchise,
     KnowledgeKind,
+    OutsideWork,
     ReviewQueueEntry,
     ReviewStatus,
     Synopsis,
@@ -135,6 +136,7 @@ def example_object(model, catalogue):
         FilmKnowledge: FilmKnowledge.objects.first(),
         Synopsis: catalogue["auto"],
         ReviewQueueEntry: ReviewQueueEntry.objects.get(pk=catalogue["pending"].pk),
+        OutsideWork: OutsideWork.objects.get_or_create(title="Cobra Kai", year=2018)[0],
     }[model]
 
 
@@ -149,6 +151,7 @@ def test_every_films_model_is_registered():
         FilmKnowledge,
         Synopsis,
         ReviewQueueEntry,
+        OutsideWork,
     }
 
 
@@ -320,7 +323,8 @@ def test_autocomplete_finds_films_by_any_title(admin_client, catalogue):
 
 
 def populate(count: int) -> None:
-    """``count`` rows in every changelist: franchises, films, titles, names, synopses, queue."""
+    """``count`` rows in every changelist: franchises, films, titles, names, synopses, queue,
+    works outside the catalogue."""
     for _ in range(count):
         franchise = FranchiseFactory()
         film = FilmFactory(franchise=franchise, franchise_position=1)
@@ -328,6 +332,7 @@ def populate(count: int) -> None:
         FilmKnowledgeFactory(film=film)
         SynopsisFactory(film=film)
         ReviewEntryFactory(match_candidates=[candidate(film, evidence=("a name",))])
+        OutsideWork.objects.create(title=f"Outside {film.pk}", franchise=franchise, names="A B")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=MODEL_NAMES)

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ..languages import native_name
-from ..models import Film, FilmKnowledge, FilmTitle, Franchise, Synopsis
+from ..models import Film, FilmKnowledge, FilmTitle, Franchise, OutsideWork, Synopsis
 from ..text import title_key
 from .display import language_label, provenance, synopsis_excerpt
 from .filters import LanguageFilter, OriginalLanguageFilter, SynopsisLanguageFilter
@@ -226,3 +226,14 @@ class FilmKnowledgeAdmin(admin.ModelAdmin):
     @admin.display(description=_("language"), ordering="language")
     def language_display(self, knowledge: FilmKnowledge):
         return language_label(knowledge.language)
+
+
+@admin.register(OutsideWork)
+class OutsideWorkAdmin(admin.ModelAdmin):
+    """Works outside the catalogue the matcher should recognise and leave unassigned."""
+
+    list_display = ("title", "year", "franchise", "note")
+    list_select_related = ("franchise",)
+    list_filter = ("franchise",)
+    search_fields = ("title", "titles", "names", "note")
+    fields = ("title", "year", "franchise", "note", "titles", "names")

@@ -71,8 +71,8 @@ def _analyse_text(
         last_line=last_line,
         blocks=blocks,
         header=header,
-        language=detect_language(text),
-        match=matcher.match(text, header=header),
+        language=(language := detect_language(text)),
+        match=matcher.match(text, header=header, language=language.language),
     )
 
 

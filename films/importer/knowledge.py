@@ -12,7 +12,17 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from ..caching import bump_generation
-from ..models import Film, FilmKind, FilmKnowledge, FilmTitle, Franchise, KnowledgeKind, TitleKind
+from ..models import (
+    Film,
+    FilmKind,
+    FilmKnowledge,
+    FilmTitle,
+    Franchise,
+    KnowledgeKind,
+    OutsideWork,
+    TitleKind,
+)
+from .evidence import concept_words
 
 # Any constant: imports hold this PostgreSQL advisory lock while they write (the knowledge,
 # then each file), so two imports started at once take turns instead of racing on rows.
@@ -37,6 +47,7 @@ class KnowledgeSummary:
     titles: int
     knowledge: int
     created: int
+    neighbours: int = 0
 
 
 def _require(entry: dict, field: str, where: str) -> object:
@@ -100,6 +111,7 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
     existing_knowledge = set(
         _rows_in(FilmKnowledge.objects.values_list("film_id", "key", "kind"), "film_id", film_ids)
     )
+    spellings: dict[str, list[str]] = data.get("spellings", {})
     new_titles: list[FilmTitle] = []
     new_knowledge: list[FilmKnowledge] = []
     title_count = knowledge_count = 0
@@ -140,7 +152,18 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
             )
             row.fill_derived()
             new_titles.append(row)
-        for item in entry.get("knowledge", []):
+        unknown = set(entry.get("concepts", [])) - concept_words().keys()
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise KnowledgeError(f"{where}: concepts not in films/importer/concepts.toml: {names}")
+        concepts = [{"kind": "concept", "text": name} for name in entry.get("concepts", [])]
+        # A name's spellings in scripts transliteration cannot reach go wherever the name goes.
+        spelled = [
+            {"kind": item.get("kind"), "text": spelling}
+            for item in entry.get("knowledge", [])
+            for spelling in spellings.get(item.get("text"), ())
+        ]
+        for item in [*entry.get("knowledge", []), *concepts, *spelled]:
             knowledge_count += 1
             kind = _require(item, "kind", where)
             if kind not in KnowledgeKind.values:
@@ -161,7 +184,9 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
             new_knowledge.append(row)
     FilmTitle.objects.bulk_create(new_titles)
     FilmKnowledge.objects.bulk_create(new_knowledge)
-    if new_titles or new_knowledge:
+    new_neighbours = _new_neighbours(data.get("neighbours", []), franchises)
+    created += len(new_neighbours)
+    if new_titles or new_knowledge or new_neighbours:
         bump_generation()  # bulk_create sends no signals
     created += len(new_titles) + len(new_knowledge)
     return KnowledgeSummary(
@@ -170,4 +195,31 @@ def load_knowledge(path: Path) -> KnowledgeSummary:
         titles=title_count,
         knowledge=knowledge_count,
         created=created,
+        neighbours=len(data.get("neighbours", [])),
     )
+
+
+def _new_neighbours(entries: list[dict], franchises: dict[str, Franchise]) -> list[OutsideWork]:
+    """Create the works outside the catalogue that the database lacks (by title and year)."""
+    existing = set(OutsideWork.objects.values_list("title", "year"))
+    created = []
+    for entry in entries:
+        title = _require(entry, "title", "neighbour")
+        year = entry.get("year")
+        if (title, year) in existing:
+            continue
+        existing.add((title, year))
+        franchise = entry.get("near")
+        if franchise and franchise not in franchises:
+            raise KnowledgeError(f"neighbour {title}: unknown franchise {franchise!r}")
+        created.append(
+            OutsideWork(
+                title=title,
+                year=year,
+                franchise=franchises.get(franchise) if franchise else None,
+                titles="\n".join(entry.get("titles", [])),
+                names="\n".join(entry.get("names", [])),
+                note=entry.get("note", ""),
+            )
+        )
+    return OutsideWork.objects.bulk_create(created)

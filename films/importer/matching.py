@@ -1,53 +1,66 @@
-"""Work out which catalogued film a synopsis describes, or say that it cannot tell.
+"""Work out which catalogued film a synopsis describes, or say honestly that it cannot tell.
 
-Every name, title and term in the curated knowledge is evidence, weighted by how
-specific it is: its base weight divided by the number of films that share it
-("Ivan Drago" names one film, "Apollo Creed" four). A film is chosen only when
-its evidence is strong and clearly beats the runner-up; otherwise the synopsis
-goes to the review queue with the ranked candidates. A wrong film is far worse
-than a review entry.
+Evidence (films/importer/evidence.py) is weighed by how well it separates films: a name every
+Rocky film shares says little, one only Rocky III has says much. On top of that the matcher
+reads a synopsis as people write them: a sequel recaps the film before it, names shared by
+several films point first to the film that introduced them, a film's own names rule out the
+films before it, years in the text count, and a work outside the catalogue that the knowledge
+names (a spin-off series, a remake) absorbs its own evidence. A film is chosen only when its
+lead over every other work, times how clearly the text names it, makes the confidence; a wrong
+film is far worse than a review entry. docs/matching.md describes the rules and the measures.
 """
 
+import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import product
 
-from ..languages import NAME_ENDINGS, has_unspaced_script
-from ..models import Film, FilmKnowledge, FilmTitle
-from ..text import fold, title_key
+from django.conf import settings
+from django.db.models import Q
+
+from ..languages import capitalises_nouns
+from ..models import Film, FilmKnowledge, FilmTitle, OutsideWork, ReviewStatus, Synopsis
+from ..text import title_key
+from .evidence import EvidenceIndex, FilmFacts
+from .names import tokenise
 from .segmenting import Header
 
-# Base weights of a piece of evidence, before dividing by the films that share it.
-WEIGHTS = {
-    "character": 3.0,
-    "actor": 3.0,
-    "crew": 2.0,
-    "place": 2.0,
-    "term": 1.5,
-    "title": 2.5,
-    "header_title": 8.0,
-}
+__all__ = ["Candidate", "FilmFacts", "FilmMatcher", "MatchResult"]
+
+# Evidence shared by n films weighs base / n ** IDF_POWER for each: shared names stay evidence,
+# but less than a film's own.
+IDF_POWER = 0.75
+# Between two works the evidence one has and the other lacks decides, weighed nearly in full:
+# "rematch" is shared by three films, but against a film without one it says much.
+LEAD_POWER = 0.25
+# What a film's own names or title give the film right after it (a sequel recaps its story).
+RECAP_SHARE = 0.25
+# Names several films of a franchise share point first to the film that introduced them.
+INTRODUCED_BONUS = 1.0
+INTRODUCED_STEP = 0.25  # and the more of them, the more
+# A film earlier in its franchise than one whose own names the text uses keeps this share.
+EARLIER_SHARE = 0.5
+YEAR_WEIGHT = 1.5
+HEADER_TITLE_WEIGHT = 8.0
 HEADER_YEAR_WEIGHT = 2.0
-# A decision needs this much evidence for the top film ...
-MIN_SCORE = 3.0
-# ... and this lead over the runner-up, both as a ratio and as a difference.
-MIN_LEAD_RATIO = 1.6
-MIN_LEAD = 1.5
+# The chosen film needs this much identifying evidence (characters, titles; people count half) ...
+MIN_NAMES = 1.0
 MAX_CANDIDATES = 5
-_ROMAN = {1: "i", 2: "ii", 3: "iii", 4: "iv", 5: "v", 6: "vi", 7: "vii", 8: "viii", 9: "ix"}
+# Names learned from attached synopses: at most this many synopses per film, and in all.
+LEARN_PER_FILM = 5
+LEARN_LIMIT = 5_000
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 
-@dataclass(frozen=True)
-class FilmFacts:
-    """What the matcher needs to know of one film."""
+def min_confidence() -> float:
+    """The confidence below which a synopsis waits for review (settings.MATCH_MIN_CONFIDENCE)."""
+    return settings.MATCH_MIN_CONFIDENCE
 
-    id: int
-    slug: str
-    title: str
-    year: int
-    titles: tuple[str, ...] = ()
-    knowledge: tuple[tuple[str, str], ...] = ()  # (kind, text)
+
+def confidence_of(*, lead: float, names: float) -> float:
+    """How sure a decision is: a lead counts for more when the text clearly names the film."""
+    return round(1 - math.exp(-max(0.0, lead) * math.sqrt(max(0.0, names)) / 2), 3)
 
 
 @dataclass(frozen=True)
@@ -99,10 +112,15 @@ class MatchResult:
     confidence: float
     candidates: tuple[Candidate, ...]
     reason: str = ""
+    # The film that would be chosen at any confidence: what evaluations move a threshold over.
+    best: Candidate | None = None
+    outside: str = ""  # the work outside the catalogue the text most likely describes
 
     @property
     def evidence(self) -> str:
-        return ", ".join(self.film.evidence) if self.film else ""
+        if self.film:
+            return ", ".join(self.film.evidence)
+        return f"outside the catalogue: probably {self.outside}" if self.outside else ""
 
     def candidates_to_json(self) -> list[dict]:
         """The ranked candidates as ``Synopsis.match_candidates`` and import reports hold them."""
@@ -110,128 +128,69 @@ class MatchResult:
 
 
 @dataclass
-class _Evidence:
-    """One searchable key: the films it points to with their base weights."""
+class _Scores:
+    """Each work's score, the part of it that names the work, and why."""
 
-    label: str
-    films: dict[int, float] = field(default_factory=dict)
+    total: dict[int, float]  # ranks the works
+    lead: dict[int, float]  # decides between them: shared evidence weighs nearly in full
+    names: dict[int, float]
+    reasons: dict[int, list[str]]
+    named: set[int] = field(default_factory=set)  # works a character or title names
 
-    @property
-    def weight_per_film(self) -> float:
-        return 1.0 / len(self.films)
+    @classmethod
+    def empty(cls) -> "_Scores":
+        return cls(defaultdict(float), defaultdict(float), defaultdict(float), defaultdict(list))
 
+    def add(
+        self,
+        work_id: int,
+        points: float,
+        reason: str,
+        *,
+        names: float = 0.0,
+        lead: float | None = None,
+    ) -> None:
+        self.total[work_id] += points
+        self.lead[work_id] += points if lead is None else lead
+        self.names[work_id] += names
+        self.reasons[work_id].append(reason)
 
-@dataclass(frozen=True)
-class _KeyMatcher:
-    """A Latin-script key: ``size`` tokens, each one of its forms (a term's last: its stem)."""
-
-    index: int
-    size: int
-    length: int
-    # Between keys of equal length at one place, the first in this order wins.
-    order: tuple[int, int, int]
-
-
-def _token_forms(token: str, *, kind: str, last: bool) -> frozenset[str]:
-    if kind == "title" and token.isdigit() and int(token) in _ROMAN:
-        # Titles: "rocky 4" also matches "rocky iv" in text.
-        return frozenset({token, _ROMAN[int(token)]})
-    if kind == "name" and last:
-        return frozenset({token, *(token + ending for ending in NAME_ENDINGS)})
-    return frozenset({token})
+    def scale(self, work_id: int, factor: float) -> None:
+        self.total[work_id] *= factor
+        self.lead[work_id] *= factor
+        self.names[work_id] *= factor
 
 
 class FilmMatcher:
-    """Built once per import from the curated knowledge; matches any number of texts."""
+    """Built once per import from the catalogue's knowledge; matches any number of texts."""
 
     def __init__(self, films: Iterable[FilmFacts]) -> None:
-        self.films = {film.id: film for film in films}
-        name_keys: set[str] = set()
-        by_key: dict[tuple[str, str], _Evidence] = {}
-        self.header_titles: dict[str, set[int]] = defaultdict(set)
-
-        for film in self.films.values():
-            for kind, text in film.knowledge:
-                key = fold(text)
-                if not key:
-                    continue
-                group = "term" if kind == "term" else "name"
-                if group == "name":
-                    name_keys.add(key)
-                evidence = by_key.setdefault((group, key), _Evidence(label=text))
-                evidence.films[film.id] = max(evidence.films.get(film.id, 0.0), WEIGHTS[kind])
-            for text in (film.title, *film.titles):
-                key = title_key(text)
-                if key:
-                    self.header_titles[key].add(film.id)
-
-        # A title counts in running text only if it is not also a name: "Rocky" and
-        # "Rocky Balboa" are what every Rocky synopsis says, "Rocky IV" is a title.
-        # (Every run of whole words of every name, in a set: a substring search of all names
-        # joined took minutes with 50,000 films.)
-        name_parts = {
-            " ".join(tokens[start:end])
-            for tokens in (name.split() for name in name_keys)
-            for start in range(len(tokens))
-            for end in range(start + 1, len(tokens) + 1)
+        self.index = EvidenceIndex(films)
+        self.films = self.index.films
+        self.by_place = {(f.franchise, f.position): f.id for f in self.films.values() if f.position}
+        self.next_in_story = {
+            film_id: self.by_place[(franchise, position + 1)]
+            for (franchise, position), film_id in self.by_place.items()
+            if (franchise, position + 1) in self.by_place
         }
-        for key, film_ids in self.header_titles.items():
-            if key in name_parts or len(key) < 4:
-                continue
-            evidence = by_key.setdefault(("title", key), _Evidence(label=key))
-            for film_id in film_ids:
-                evidence.films[film_id] = WEIGHTS["title"]
-                evidence.label = self.films[film_id].title if len(film_ids) == 1 else key
-
-        self.evidence = list(by_key.values())
-        # Texts are matched token by token through these indexes rather than one big
-        # regex alternation, which took seconds per synopsis with a thousand keys. Each key
-        # is filed under every spelling of its exact tokens, so a place in the text costs a
-        # few dictionary look-ups however many keys share a word (22,000 "Balboa" titles).
-        self._exact: dict[tuple[str, ...], list[_KeyMatcher]] = defaultdict(list)
-        self._stemmed: dict[tuple[tuple[str, ...], str], list[_KeyMatcher]] = defaultdict(list)
-        # Keys in a script written without spaces (Thai): found as substrings of the unspaced text.
-        self._unspaced: list[tuple[int, str]] = []
-        for index, (group, key) in enumerate(by_key):
-            if has_unspaced_script(key):
-                self._unspaced.append((index, key.replace(" ", "")))
-                continue
-            tokens = key.split()
-            if group == "term":
-                *exact, stem = tokens
-                forms = [_token_forms(t, kind=group, last=False) for t in exact]
-                order = (1, len(stem), index) if not exact else (0, 0, index)
-                matcher = _KeyMatcher(index, len(tokens), len(key), order)
-                for spelling in product(*forms):
-                    self._stemmed[(spelling, stem)].append(matcher)
-            else:
-                forms = [
-                    _token_forms(t, kind=group, last=i == len(tokens) - 1)
-                    for i, t in enumerate(tokens)
-                ]
-                matcher = _KeyMatcher(index, len(tokens), len(key), (0, 0, index))
-                for spelling in product(*forms):
-                    self._exact[spelling].append(matcher)
-        self._exact_sizes = sorted({len(spelling) for spelling in self._exact})
-        self._stem_shapes = sorted({(len(prefix), len(stem)) for prefix, stem in self._stemmed})
 
     @classmethod
     def from_database(cls) -> "FilmMatcher":
         # Plain rows, not model instances: at 50,000 films building the instances and their
         # prefetched titles and names took 12 s of a 16 s start.
-
         titles: dict[int, list[str]] = defaultdict(list)
-        for film_id, title in FilmTitle.objects.order_by(
-            "film_id", "language", "title"
-        ).values_list("film_id", "title"):
+        rows = FilmTitle.objects.order_by("film_id", "language", "title")
+        for film_id, title in rows.values_list("film_id", "title"):
             titles[film_id].append(title)
         knowledge: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for film_id, kind, text in FilmKnowledge.objects.order_by(
-            "film_id", "kind", "text"
-        ).values_list("film_id", "kind", "text"):
+        rows = FilmKnowledge.objects.order_by("film_id", "kind", "text")
+        for film_id, kind, text in rows.values_list("film_id", "kind", "text"):
             knowledge[film_id].append((kind, text))
-        films = Film.objects.order_by("pk").values_list("pk", "slug", "title", "year")
-        return cls(
+        learned = _learned_names()
+        films = Film.objects.order_by("pk").values_list(
+            "pk", "slug", "title", "year", "franchise__slug", "franchise_position"
+        )
+        facts = [
             FilmFacts(
                 id=pk,
                 slug=slug,
@@ -239,103 +198,227 @@ class FilmMatcher:
                 year=year,
                 titles=tuple(titles.get(pk, ())),
                 knowledge=tuple(knowledge.get(pk, ())),
+                franchise=franchise,
+                position=position,
+                learned=learned.get(pk, ()),
             )
-            for pk, slug, title, year in films.iterator(chunk_size=10_000)
+            for pk, slug, title, year, franchise, position in films.iterator(chunk_size=10_000)
+        ]
+        # Works outside the catalogue take ids below zero: never a film's.
+        facts += [
+            FilmFacts(
+                id=-work.pk,
+                slug=f"outside-{work.pk}",
+                title=work.title,
+                year=work.year,
+                titles=tuple(work.title_list),
+                knowledge=tuple(("neighbour", name) for name in work.name_list),
+                outside=True,
+            )
+            for work in OutsideWork.objects.order_by("pk")
+        ]
+        return cls(facts)
+
+    def match(
+        self, text: str, *, header: Header | None = None, language: str | None = None
+    ) -> MatchResult:
+        """Return the film ``text`` describes, or None with the ranked candidates and why.
+
+        Names learned from attached synopses are a second opinion: they decide only what the
+        curated knowledge leaves open, so importing the same files again changes nothing.
+        """
+        haystack = f"{header.line}\n{text}" if header else text
+        indexes = self.index.found(haystack, language=language)
+        found = [self.index.evidence[index] for index in indexes]
+        curated = [evidence for evidence in found if evidence.group != "learned"]
+        result = self._judge(curated, haystack, header)
+        if result.film is None and len(curated) < len(found):
+            learned = self._judge(found, haystack, header)
+            if learned.film is not None:
+                return learned
+        return result
+
+    def _judge(self, found: list, haystack: str, header: Header | None) -> MatchResult:
+        scores = self._weigh(found)
+        years = {int(year) for year in _YEAR.findall(haystack)}
+        dated = [work_id for work_id in scores.total if self.films[work_id].year in years]
+        self._read_story(found, scores, dated=dated)
+        for work_id in dated:
+            scores.add(work_id, YEAR_WEIGHT, str(self.films[work_id].year))
+        header_films = self._weigh_header(header, scores)
+        return self._decide(scores, header=header, header_films=header_films)
+
+    def _weigh(self, found: list) -> _Scores:
+        scores = _Scores.empty()
+        concepts: set[str] = set()
+        for evidence in found:
+            if evidence.group == "concept":
+                if evidence.label in concepts:
+                    continue  # a concept counts once, however many of its words
+                concepts.add(evidence.label)
+            share = 1.0 / len(evidence.films) ** IDF_POWER
+            lead_share = 1.0 / len(evidence.films) ** LEAD_POWER
+            for work_id, base in evidence.films.items():
+                points = base * share
+                scores.add(
+                    work_id,
+                    points,
+                    evidence.label,
+                    names=points * evidence.identifying,
+                    lead=base * lead_share,
+                )
+                if evidence.identifying == 1.0 and not evidence.corroborating:
+                    scores.named.add(work_id)
+        # A first name or a learned name alone only corroborates: "James" or "Ward" alone
+        # names nobody, beside "Apollo Creed" it says which Creed.
+        for evidence in found:
+            if not evidence.corroborating:
+                continue
+            share = 1.0 / len(evidence.films) ** IDF_POWER
+            for work_id, base in evidence.films.items():
+                if work_id not in scores.named:
+                    scores.total[work_id] -= base * share
+                    scores.lead[work_id] -= base / len(evidence.films) ** LEAD_POWER
+                    scores.names[work_id] -= base * share * evidence.identifying
+                    scores.reasons[work_id].remove(evidence.label)
+        return scores
+
+    def _read_story(self, found: list, scores: _Scores, *, dated: list[int]) -> None:
+        """Recaps, introductions and story order within franchises (``dated``: films whose
+        year the text gives)."""
+        introduced: dict[int, int] = defaultdict(int)
+        named_from: dict[str, int] = {}  # the latest first appearance of a name or title
+        told_from: dict[str, int] = {}  # the same for anything: plot concepts, years
+        for work in (self.films[work_id] for work_id in dated):
+            if work.franchise and work.position:
+                told_from[work.franchise] = max(told_from.get(work.franchise, 0), work.position)
+        for evidence in found:
+            if evidence.group == "learned":
+                continue
+            first = self._first_appearances(evidence)
+            for franchise, position in first.items():
+                told_from[franchise] = max(told_from.get(franchise, 0), position)
+                if evidence.identifying and self._stands(evidence, scores):
+                    named_from[franchise] = max(named_from.get(franchise, 0), position)
+            if evidence.specific:
+                work_id = next(w for w in evidence.films if not self.films[w].outside)
+                if following := self.next_in_story.get(work_id):
+                    points = evidence.films[work_id] * RECAP_SHARE
+                    scores.add(following, points, f"after {evidence.label}")
+            elif evidence.identifying:
+                for franchise, position in first.items():
+                    introduced[self.by_place[(franchise, position)]] += 1
+        for work_id, count in introduced.items():
+            work = self.films[work_id]
+            # Only while nothing in the text belongs to a later film: a sequel's synopsis
+            # names the old cast too, and says something new.
+            if count >= 2 and told_from.get(work.franchise, 0) <= work.position:
+                points = INTRODUCED_BONUS * (1 + INTRODUCED_STEP * (count - 2))
+                scores.add(work_id, points, f"introduces {count} of the names")
+        # A film cannot name what came after it: its franchise's later names rule it out.
+        for work_id in list(scores.total):
+            work = self.films[work_id]
+            if work.position and work.position < named_from.get(work.franchise, 0):
+                scores.scale(work_id, EARLIER_SHARE)
+                scores.reasons[work_id].append("before a film the text names")
+
+    @staticmethod
+    def _stands(evidence, scores: _Scores) -> bool:
+        """Counts on its own, or corroborates a work the text names ("Sato" beside "Miyagi")."""
+        return not evidence.corroborating or (
+            evidence.group == "subname" and any(w in scores.named for w in evidence.films)
         )
 
-    def _found(self, text: str) -> set[int]:
-        folded = fold(text)
-        found: set[int] = set()
-        if self._unspaced and has_unspaced_script(folded):
-            unspaced = folded.replace(" ", "")
-            found.update(index for index, key in self._unspaced if key in unspaced)
-        tokens = folded.split()
-        count = len(tokens)
-        position = 0
-        while position < count:
-            hits: list[_KeyMatcher] = []
-            for size in self._exact_sizes:
-                if position + size > count:
-                    break
-                hits.extend(self._exact.get(tuple(tokens[position : position + size]), ()))
-            for prefix_size, stem_length in self._stem_shapes:
-                if position + prefix_size >= count:
-                    break
-                last = tokens[position + prefix_size]
-                if stem_length <= len(last):
-                    prefix = tuple(tokens[position : position + prefix_size])
-                    hits.extend(self._stemmed.get((prefix, last[:stem_length]), ()))
-            if not hits:
-                position += 1
-                continue
-            # The longest key wins at one place: "ivan drago", not "drago".
-            best = min(hits, key=lambda hit: (-hit.length, hit.order))
-            found.add(best.index)
-            position += best.size
-        return found
+    def _first_appearances(self, evidence) -> dict[str, int]:
+        """Per franchise, the first film in story order that has ``evidence``."""
+        first: dict[str, int] = {}
+        for work_id in evidence.films:
+            work = self.films[work_id]
+            if work.franchise and work.position:
+                first[work.franchise] = min(first.get(work.franchise, work.position), work.position)
+        return first
 
-    def match(self, text: str, *, header: Header | None = None) -> MatchResult:
-        """Return the film ``text`` describes, or None with the ranked candidates."""
-        scores: dict[int, float] = defaultdict(float)
-        reasons: dict[int, list[str]] = defaultdict(list)
-        haystack = f"{header.line}\n{text}" if header else text
-        for index in self._found(haystack):
-            evidence = self.evidence[index]
-            for film_id, weight in evidence.films.items():
-                scores[film_id] += weight * evidence.weight_per_film
-                reasons[film_id].append(evidence.label)
+    def _weigh_header(self, header: Header | None, scores: _Scores) -> set[int]:
+        if header is None:
+            return set()
+        header_films = self.index.header_titles.get(title_key(header.title), set())
+        for work_id in header_films:
+            points = HEADER_TITLE_WEIGHT / len(header_films)
+            scores.add(work_id, points, f"title “{header.title}”", names=points)
+            scores.reasons[work_id].insert(0, scores.reasons[work_id].pop())
+        if header.year is not None:
+            for work_id in list(scores.total):
+                if self.films[work_id].year == header.year:
+                    scores.add(work_id, HEADER_YEAR_WEIGHT, str(header.year))
+        return header_films
 
-        header_title_films: set[int] = set()
-        if header is not None:
-            key = title_key(header.title)
-            header_title_films = self.header_titles.get(key, set())
-            for film_id in header_title_films:
-                scores[film_id] += WEIGHTS["header_title"] / len(header_title_films)
-                reasons[film_id].insert(0, f"title “{header.title}”")
-            if header.year is not None:
-                for film_id in list(scores):
-                    if self.films[film_id].year == header.year:
-                        scores[film_id] += HEADER_YEAR_WEIGHT
-                        reasons[film_id].append(str(header.year))
-
-        ranked = sorted(
-            (
-                Candidate(
-                    film_id=film_id,
-                    slug=self.films[film_id].slug,
-                    title=self.films[film_id].title,
-                    year=self.films[film_id].year,
-                    score=score,
-                    evidence=tuple(dict.fromkeys(reasons[film_id])),
-                )
-                for film_id, score in scores.items()
-            ),
-            key=lambda candidate: (-candidate.score, candidate.year, candidate.slug),
-        )[:MAX_CANDIDATES]
-        return self._decide(ranked, header=header, header_title_films=header_title_films)
+    def _candidate(self, work_id: int, scores: _Scores) -> Candidate:
+        work = self.films[work_id]
+        return Candidate(
+            film_id=work_id,
+            slug=work.slug,
+            title=work.title,
+            year=work.year,
+            score=scores.total[work_id],
+            evidence=tuple(dict.fromkeys(scores.reasons[work_id])),
+        )
 
     def _decide(
-        self, ranked: list[Candidate], *, header: Header | None, header_title_films: set[int]
+        self, scores: _Scores, *, header: Header | None, header_films: set[int]
     ) -> MatchResult:
-        candidates = tuple(ranked)
+        ranked = sorted(
+            (work_id for work_id, total in scores.total.items() if total > 0),
+            key=lambda work_id: (-scores.total[work_id], self.films[work_id].year or 0, work_id),
+        )
+        candidates = tuple(
+            self._candidate(work_id, scores)
+            for work_id in ranked
+            if not self.films[work_id].outside
+        )[:MAX_CANDIDATES]
         if not ranked:
             return MatchResult(None, 0.0, candidates, "no catalogued film is mentioned")
-        top = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if top.score < MIN_SCORE:
-            return MatchResult(None, 0.0, candidates, "too little evidence for any film")
-        if top.score < runner_up * MIN_LEAD_RATIO or top.score - runner_up < MIN_LEAD:
-            return MatchResult(None, 0.0, candidates, "several films fit equally well")
-        if (
-            header is not None
-            and header.year is not None
-            and top.film_id not in header_title_films
-            and top.year != header.year
-        ):
-            # The header names a film of another year that the catalogue does not know.
-            return MatchResult(
-                None, 0.0, candidates, f"the header names a {header.year} work not in the catalogue"
-            )
-        lead = (top.score - runner_up) / top.score
-        strength = min(1.0, top.score / (2 * MIN_SCORE))
-        return MatchResult(top, round(lead * strength, 3), candidates)
+        top = self.films[ranked[0]]
+        rival = max((scores.lead[work_id] for work_id in ranked[1:]), default=0.0)
+        names = scores.names[top.id]
+        confidence = confidence_of(lead=scores.lead[top.id] - rival, names=names)
+        if top.outside:
+            work = f"{top.title} ({top.year})" if top.year else top.title
+            reason = f"outside the catalogue: probably {work}"
+            return MatchResult(None, confidence, candidates, reason, outside=work)
+        if names < MIN_NAMES:
+            return MatchResult(None, confidence, candidates, "no character or title is named")
+        best = candidates[0]
+        if header and header.year and top.id not in header_films and top.year != header.year:
+            reason = f"the header names a {header.year} work not in the catalogue"
+            return MatchResult(None, confidence, candidates, reason)
+        if confidence < min_confidence():
+            reason = "several works fit almost as well"
+            return MatchResult(None, confidence, candidates, reason, best=best)
+        return MatchResult(best, confidence, candidates, best=best)
+
+
+def _learned_names() -> dict[int, tuple[str, ...]]:
+    """Names written in the synopses attached to each film, editors' decisions first.
+
+    A capitalised word that does not start a sentence is a name in scripts with case (not in
+    languages that capitalise every noun, as German does);
+    every film then knows the names its own synopses use, and an editor's assignment in the
+    review queue improves the next import without anyone editing the knowledge.
+    """
+    rows = (
+        Synopsis.objects.published()
+        .filter(Q(review_status=ReviewStatus.REVIEWED) | Q(review_status=ReviewStatus.AUTO))
+        .order_by("-review_status", "-updated_at")
+        .values_list("film_id", "text", "language")[:LEARN_LIMIT]
+    )
+    per_film: dict[int, int] = defaultdict(int)
+    names: dict[int, dict[str, None]] = defaultdict(dict)
+    for film_id, text, language in rows.iterator(chunk_size=1_000):
+        if per_film[film_id] >= LEARN_PER_FILM or capitalises_nouns(language):
+            continue
+        per_film[film_id] += 1
+        for token in tokenise(text[:5_000]):
+            cased = token.text[:1].lower() != token.text[:1]
+            if cased and not token.sentence_start and len(token.folded) >= 4:
+                names[film_id][token.text] = None
+    return {film_id: tuple(found) for film_id, found in names.items()}

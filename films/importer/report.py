@@ -29,6 +29,7 @@ class SynopsisReport:
     status: str
     action: str = ""
     note: str = ""
+    best: dict | None = None  # the film chosen at any confidence (docs/matching.md)
 
     def as_dict(self) -> dict:
         return {
@@ -43,6 +44,7 @@ class SynopsisReport:
             "blocks": self.blocks,
             "note": self.note,
             "candidates": self.candidates,
+            "best": self.best,
         }
 
 

@@ -116,6 +116,7 @@ def import_file(
                 status=analysis.status,
                 action=action,
                 note=note or analysis.language.note or analysis.match.reason,
+                best=analysis.match.best.to_json() if analysis.match.best else None,
             )
         )
     return report

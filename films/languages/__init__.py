@@ -24,6 +24,8 @@ __all__ = [
     "WEB_FONTS",
     "Language",
     "Segmenter",
+    "capitalises_nouns",
+    "name_endings_of",
     "english_name",
     "has_unspaced_script",
     "is_rtl",
@@ -137,6 +139,20 @@ def search_config_for(tag: str) -> str:
     """Return the PostgreSQL text-search config of a BCP 47 tag: "da-DK" → "danish"."""
     entry = _BY_PRIMARY.get(_primary(tag))
     return entry.search_config if entry else FALLBACK_CONFIG
+
+
+def name_endings_of(tag: str | None) -> frozenset[str]:
+    """Endings a name may take in a text of language ``tag`` (any language's: NAME_ENDINGS)."""
+    entry = _BY_PRIMARY.get(_primary(tag)) if tag else None
+    if entry is None:
+        return NAME_ENDINGS
+    return NAME_ENDINGS | frozenset(entry.name_endings) | frozenset(entry.case_endings)
+
+
+def capitalises_nouns(tag: str) -> bool:
+    """True when every noun of the language starts with a capital (German)."""
+    entry = _BY_PRIMARY.get(_primary(tag))
+    return bool(entry and entry.capitalises_nouns)
 
 
 def keeps_accents(tag: str) -> bool:

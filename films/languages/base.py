@@ -41,7 +41,11 @@ class Language:
     own_script: re.Pattern | None = None
     articles: tuple[str, ...] = ()  # leading articles a title key drops ("The Karate Kid")
     name_endings: tuple[str, ...] = ()  # endings a name takes in running text ("Balboas")
+    # Case endings of an inflecting language ("Creediä", "Apollem"), read only for its texts.
+    case_endings: tuple[str, ...] = ()
     web_font: str = ""  # static path of a font every page preloads for this script
+    # Every noun starts with a capital (German): a capital does not mark a name there.
+    capitalises_nouns: bool = False
 
     def __post_init__(self) -> None:
         info = LANG_INFO.get(self.tag.lower()) or {}
