@@ -113,6 +113,13 @@ class TemporaryPostgres:
             "-E", "UTF8", "--no-sync", "--no-instructions",
         )  # fmt: skip
 
+    def replicate(self, primary: "TemporaryPostgres") -> None:
+        """Make this cluster a hot standby of ``primary``: a base backup that streams on (-R)."""
+        self._run(
+            PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", primary.port, "-U", "postgres",
+            "-D", self.data, "-R", "-X", "stream", "-c", "fast", "--no-sync",
+        )  # fmt: skip
+
     def start(self) -> None:
         options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(
