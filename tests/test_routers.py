@@ -5,6 +5,8 @@ attempt that fails, on either database run.
 """
 
 import logging
+import socket
+import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -149,3 +151,46 @@ def test_replica_database_mirrors_the_primary_in_tests():
 def test_replica_database_refuses_what_cannot_be_a_replica(url, primary, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         replica_database(url, {"CONN_MAX_AGE": 0, **primary})
+
+
+@pytest.fixture
+def hung_replica(settings, clock):
+    """A replica whose host takes the connection and never answers (a server that hangs)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)  # the kernel accepts connections that nobody ever serves
+        alias = "hung"
+        url = f"postgres://postgres@127.0.0.1:{listener.getsockname()[1]}/catalogue"
+        config = connections.configure_settings(
+            {"default": {}, alias: replica_database(url, POSTGRES)}
+        )
+        config[alias]["OPTIONS"]["connect_timeout"] = 2  # as settings.py gives every replica
+        connections[alias] = load_backend(config[alias]["ENGINE"]).DatabaseWrapper(
+            config[alias], alias
+        )
+        settings.DATABASE_REPLICAS = [alias]
+        settings.DATABASE_ROUTERS = [ROUTER]
+        settings.REPLICA_RETRY_SECONDS = 10
+        yield alias
+        connections[alias].close()
+        del connections[alias]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_hung_replica_costs_one_connect_timeout_per_retry_time(
+    hung_replica, client, catalogue, caplog
+):
+    caplog.set_level(logging.WARNING, logger="catalogue.routers")
+    timings = []
+    for _ in range(4):
+        started = time.perf_counter()
+        assert client.get("/films/rocky/").status_code == 200
+        timings.append(time.perf_counter() - started)
+    print(
+        f"\nhung replica: first request {timings[0]:.2f} s, then {max(timings[1:]):.3f} s at most"
+    )
+    [failure] = [r for r in caplog.records if r.name == "catalogue.routers"]
+    # One request waited for the connect timeout; the memo spared the others.
+    assert failure.getMessage() == "read replica hung unavailable, reading the primary"
+    assert "timeout" in str(failure.exc_info[1])
