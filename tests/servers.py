@@ -11,10 +11,20 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from benchmark.server import stop_process_group
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+# The marks of a test that serves the site (`make serve`) on TemporaryPostgres clusters.
+SERVES_ON_TEMPORARY_POSTGRES = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="needs PostgreSQL 15 binaries"),
+    pytest.mark.skipif(shutil.which("make") is None, reason="needs make"),
+]
 
 
 def free_port() -> int:

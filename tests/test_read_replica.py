@@ -9,7 +9,6 @@ Figures (replication lag, time to fall back) are printed for docs/scaling.md (`p
 """
 
 import http.cookiejar
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import pytest
 
 from tests.servers import (
     BASE_DIR,
-    PG_BIN,
+    SERVES_ON_TEMPORARY_POSTGRES,
     TemporaryPostgres,
     get,
     make_serve,
@@ -31,14 +30,7 @@ from tests.servers import (
     wait_until,
 )
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not (PG_BIN / "pg_basebackup").exists(), reason="needs PostgreSQL 15 binaries"
-    ),
-    pytest.mark.skipif(shutil.which("make") is None, reason="needs make"),
-]
+pytestmark = SERVES_ON_TEMPORARY_POSTGRES
 
 RETRY_SECONDS = 3
 WORKERS = 2

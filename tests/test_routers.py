@@ -7,6 +7,8 @@ attempt that fails, on either database run.
 import logging
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -40,21 +42,30 @@ def clock(monkeypatch):
     return clock
 
 
-@pytest.fixture
-def refused_replica(settings, clock):
-    """Configure one replica, ``refused``, on a port nothing listens on, and the router."""
-    alias = "refused"
-    url = f"postgres://postgres@127.0.0.1:{free_port()}/catalogue"
+@contextmanager
+def only_replica(settings, alias: str, port: int) -> Iterator[str]:
+    """Make ``alias``, on ``port`` of this machine, the one replica, with the router on."""
+    url = f"postgres://postgres@127.0.0.1:{port}/catalogue"
     config = connections.configure_settings({"default": {}, alias: replica_database(url, POSTGRES)})
+    config[alias]["OPTIONS"]["connect_timeout"] = 2  # as settings.py gives every replica
     # A connection made here, as Django's handler makes one: tests may use it (it is not in
     # settings.DATABASES, so no test database is created for it).
     connections[alias] = load_backend(config[alias]["ENGINE"]).DatabaseWrapper(config[alias], alias)
     settings.DATABASE_REPLICAS = [alias]
     settings.DATABASE_ROUTERS = [ROUTER]
     settings.REPLICA_RETRY_SECONDS = 10
-    yield alias
-    connections[alias].close()
-    del connections[alias]
+    try:
+        yield alias
+    finally:
+        connections[alias].close()
+        del connections[alias]
+
+
+@pytest.fixture
+def refused_replica(settings, clock):
+    """A replica on a port nothing listens on: its connections are refused."""
+    with only_replica(settings, "refused", free_port()) as alias:
+        yield alias
 
 
 def failed_connects(caplog) -> int:
@@ -159,21 +170,8 @@ def hung_replica(settings, clock):
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)  # the kernel accepts connections that nobody ever serves
-        alias = "hung"
-        url = f"postgres://postgres@127.0.0.1:{listener.getsockname()[1]}/catalogue"
-        config = connections.configure_settings(
-            {"default": {}, alias: replica_database(url, POSTGRES)}
-        )
-        config[alias]["OPTIONS"]["connect_timeout"] = 2  # as settings.py gives every replica
-        connections[alias] = load_backend(config[alias]["ENGINE"]).DatabaseWrapper(
-            config[alias], alias
-        )
-        settings.DATABASE_REPLICAS = [alias]
-        settings.DATABASE_ROUTERS = [ROUTER]
-        settings.REPLICA_RETRY_SECONDS = 10
-        yield alias
-        connections[alias].close()
-        del connections[alias]
+        with only_replica(settings, "hung", listener.getsockname()[1]) as alias:
+            yield alias
 
 
 @pytest.mark.slow
