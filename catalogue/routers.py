@@ -128,11 +128,10 @@ class ReplicaReadsMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.admin_prefix = reverse("admin:index")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.DATABASE_REPLICAS or not reads_may_use_replica(
-            request, admin_prefix=self.admin_prefix
+            request, admin_prefix=reverse("admin:index")
         ):
             return self.get_response(request)
         token = _request_reads.set(RequestReads())
