@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "catalogue.middleware.DatabaseUnavailableMiddleware",
+    # Before anything that reads: decides whether this request may read from a replica.
+    "catalogue.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,17 +105,50 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that does not answer fails the request (503) in seconds instead of hanging it.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")
-    )
-    # No JIT: the capped search is planned as a full match (high cost, so PostgreSQL
-    # compiles it, 6-8 ms) but stops after CANDIDATE_CAP rows, in less time than that.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a competing writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+
+def replica_database(url: str, primary: dict) -> dict:
+    """Return the DATABASES entry of a replica at ``url``, a copy of the ``primary``'s data."""
+    try:
+        replica = dj_database_url.parse(
+            url, conn_max_age=primary["CONN_MAX_AGE"], conn_health_checks=True
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: {error}") from None
+    if {replica["ENGINE"], primary["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS lists PostgreSQL streaming replicas (postgres://...) "
+            "of a PostgreSQL DATABASE_URL."
+        )
+    # The test run reads the test database through it, as production reads the primary's copy.
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+# Streaming replicas of a PostgreSQL primary: public visitors' reads go to one of them,
+# writes, the admin and editors to the primary (catalogue/routers.py, docs/scaling.md).
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASE_REPLICAS.append(f"replica{_number}")
+    DATABASES[f"replica{_number}"] = replica_database(_url, DATABASES["default"])
+DATABASE_ROUTERS = ["catalogue.routers.ReplicaRouter"] if DATABASE_REPLICAS else []
+# Seconds a replica that failed to connect is left alone, so requests do not each wait for it.
+REPLICA_RETRY_SECONDS = float(os.environ.get("DJANGO_REPLICA_RETRY_SECONDS", "10"))
+# A database that does not answer fails the request (503) in seconds instead of hanging it;
+# a replica has the primary to fall back to, so it gets less time (libpq's minimum is 2 s).
+DB_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+REPLICA_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_REPLICA_CONNECT_TIMEOUT", "2"))
+for _alias, _database in DATABASES.items():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {})["connect_timeout"] = (
+            REPLICA_CONNECT_TIMEOUT if _alias in DATABASE_REPLICAS else DB_CONNECT_TIMEOUT
+        )
+        # No JIT: the capped search is planned as a full match (high cost, so PostgreSQL
+        # compiles it, 6-8 ms) but stops after CANDIDATE_CAP rows, in less time than that.
+        _database["OPTIONS"].setdefault("options", "-c jit=off")
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        # Wait for a competing writer instead of failing at once with "database is locked".
+        _database.setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

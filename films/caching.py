@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, F
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -47,7 +47,9 @@ def catalogue_generation() -> Generation:
         return known
 
     # Every public request runs this: plain SQL, without the ORM's compilation (a third of a
-    # cached page's time).
+    # cached page's time). Read where the page's data is read (a replica for visitors,
+    # catalogue/routers.py): a page is then keyed by the generation of the data it shows.
+    connection = connections[router.db_for_read(CatalogueGeneration)]
     table = connection.ops.quote_name(CatalogueGeneration._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT value, changed_at FROM {table} WHERE id = %s", [GENERATION_PK])

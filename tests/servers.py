@@ -11,10 +11,20 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from benchmark.server import stop_process_group
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+# The marks of a test that serves the site (`make serve`) on TemporaryPostgres clusters.
+SERVES_ON_TEMPORARY_POSTGRES = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="needs PostgreSQL 15 binaries"),
+    pytest.mark.skipif(shutil.which("make") is None, reason="needs make"),
+]
 
 
 def free_port() -> int:
@@ -111,6 +121,13 @@ class TemporaryPostgres:
         self._run(
             PG_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
             "-E", "UTF8", "--no-sync", "--no-instructions",
+        )  # fmt: skip
+
+    def replicate(self, primary: "TemporaryPostgres") -> None:
+        """Make this cluster a hot standby of ``primary``: a base backup that streams on (-R)."""
+        self._run(
+            PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", primary.port, "-U", "postgres",
+            "-D", self.data, "-R", "-X", "stream", "-c", "fast", "--no-sync",
         )  # fmt: skip
 
     def start(self) -> None:

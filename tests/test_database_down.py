@@ -4,7 +4,6 @@ The test owns its PostgreSQL: a throwaway cluster on its own port, started, stop
 again, so the shared development server is never touched.
 """
 
-import shutil
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ import pytest
 
 from tests.servers import (
     BASE_DIR,
-    PG_BIN,
+    SERVES_ON_TEMPORARY_POSTGRES,
     TemporaryPostgres,
     free_port,
     get,
@@ -21,12 +20,7 @@ from tests.servers import (
     wait_until,
 )
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.postgres,
-    pytest.mark.skipif(not (PG_BIN / "initdb").exists(), reason="needs PostgreSQL 15 binaries"),
-    pytest.mark.skipif(shutil.which("make") is None, reason="needs make"),
-]
+pytestmark = SERVES_ON_TEMPORARY_POSTGRES
 
 # A session cookie makes the admin read the session table: a page that needs the database.
 DATABASE_PAGE = ("/admin/", {"Cookie": "sessionid=does-not-exist"})

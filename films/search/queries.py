@@ -6,7 +6,7 @@ Text analysis (columns, parsing, snippets in Python) is films/search/analysis.py
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 
 from ..caching import language_counts
@@ -71,7 +71,7 @@ def matching_tsquery(query: ParsedQuery, configs: list[str]):
         return postgres_query(query, configs)
     rows = ", ".join(["(%s, %s)"] * len(configs))
     params = [value for config in configs for value in (config, _websearch_text(query, config))]
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Synopsis)].cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT websearch_to_tsquery(config::regconfig, words)::text "
             f"FROM (VALUES {rows}) AS parsed (config, words)",
@@ -206,7 +206,7 @@ def text_hits(
     if connection.vendor == "postgresql":
         sql, params = rows.values_list("film_id", "pk", "rank").query.sql_with_params()
         # The titles are joined outside the CTE, to at most cap + 1 rows by primary key.
-        with connection.cursor() as cursor:
+        with connections[router.db_for_read(Synopsis)].cursor() as cursor:
             cursor.execute(
                 f"WITH hits AS MATERIALIZED ({sql}) "
                 "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank "
