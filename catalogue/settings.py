@@ -259,7 +259,7 @@ MATCH_MIN_CONFIDENCE = float(os.environ.get("DJANGO_MATCH_MIN_CONFIDENCE") or 0.
 LOGGING["formatters"]["access"] = {"format": "{asctime} {message}", "style": "{"}
 LOGGING["handlers"]["access"] = {"class": "logging.StreamHandler", "formatter": "access"}
 
-# --- Production hardening (docs/production.md): HTTPS, headers, CSP, login throttling -------------------
+# --- Production hardening (docs/production.md): HTTPS, headers, CSP, login throttling --------
 # HTTPS-only behaviour is on whenever DEBUG is off; DJANGO_HTTPS=0 turns it off for a plain-HTTP
 # run on loopback (the load test).
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
