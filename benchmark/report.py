@@ -113,7 +113,7 @@ def run_benchmark(
 
 
 def targets(result: dict) -> dict:
-    """Each performance target (docs/performance.md), its figure and whether it is met (None: n/a)."""
+    """Each performance target (docs/performance.md), its figure and whether it is met."""
     pages = result["pages"]
     search = result["search"]
 
