@@ -9,11 +9,14 @@ from pathlib import Path
 import rest_framework
 from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
+from django.utils.html import conditional_escape
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
+from rest_framework.compat import pygments_css
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from .filters import FilmFilter
 from .models import Film, FilmTitle, Synopsis
@@ -138,10 +141,11 @@ class FilmFilterBackend(DjangoFilterBackend):
 
 @cache
 def browsable_api_style_sources() -> tuple[str, ...]:
-    """CSP sources for the style="…" attributes of DRF's templates, and for nothing else.
+    """CSP sources for the fixed inline styles of DRF's templates, and for nothing else.
 
-    The browsable API writes a few fixed inline styles; 'unsafe-hashes' with their hashes
-    allows exactly those, where 'unsafe-inline' would allow any (docs/production.md).
+    The browsable API writes a few style="…" attributes and one <style> element;
+    'unsafe-hashes' with their hashes allows exactly those, where 'unsafe-inline' would
+    allow any (docs/production.md).
     """
     folder = Path(rest_framework.__file__).parent / "templates" / "rest_framework"
     styles = {
@@ -149,6 +153,10 @@ def browsable_api_style_sources() -> tuple[str, ...]:
         for template in folder.rglob("*.html")
         for style in re.findall(r'style="([^"]*)"', template.read_text(encoding="utf-8"))
     }
+    # And its <style> element of Pygments rules for highlighted docstrings, as rendered.
+    code_style = pygments_css(BrowsableAPIRenderer.code_style)
+    if code_style:
+        styles.add(str(conditional_escape(code_style)))
     hashes = sorted(
         base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() for style in styles
     )
@@ -160,6 +168,9 @@ browsable_api_csp = method_decorator(
 )
 
 
+# Swagger UI inserts <style> elements of its own at run time; the docs page alone allows
+# inline styles. Its scripts are files like everywhere else (docs/production.md).
+@method_decorator(csp_update({"style-src": ["'self'", "'unsafe-inline'"]}), name="dispatch")
 class APIDocsView(SpectacularSwaggerSplitView):
     """Swagger UI from the project's own static files (drf-spectacular-sidecar), its start-up
     script a separate file, so it runs under the site's CSP unchanged."""

@@ -10,7 +10,6 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.translation import override
 
 from films.languages import WEB_FONTS, native_name
 from films.languages.display import display_name, translated_name
@@ -72,8 +71,7 @@ def language_alternates(context) -> list[dict[str, str]]:
     path = request.get_full_path()
     alternates = []
     for code, own in settings.LANGUAGES:
-        with override(code):
-            url = translate_url(path, code)
+        url = translate_url(path, code)  # resolves in the page's language, reverses in code's
         alternates.append(
             {
                 "code": code,
