@@ -1,6 +1,10 @@
 """The interface's languages, URLs and site files: what a visitor, a crawler and an editor see."""
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from gettext import GNUTranslations
 from pathlib import Path
 
@@ -229,3 +233,36 @@ def test_language_pages_are_cached_per_language(client, catalogue):
     assert (
         client.get("/da/languages/", headers={"if-none-match": danish["ETag"]}).status_code == 304
     )
+
+
+MSGID = re.compile(r'^(?:msgctxt "[^"]*"\n)?msgid ((?:".*"\n)+)', re.M)
+
+
+def msgids(po: str) -> set[str]:
+    """The messages of a .po file, whatever its line wrapping."""
+    return {"".join(re.findall(r'"(.*)"', block)) for block in MSGID.findall(po)}
+
+
+@pytest.mark.slow
+def test_the_catalogues_hold_every_string_marked_for_translation(tmp_path):
+    # makemessages (GNU gettext's xgettext) over a copy of the code and the English catalogue:
+    # a string marked since the catalogues were last updated shows up as new.
+    if shutil.which("xgettext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but GNU gettext is missing (apt-get install gettext)")
+        pytest.skip("needs GNU gettext (apt-get install gettext)")
+    base = Path(settings.BASE_DIR)
+    for folder in ("catalogue", "films", "benchmark", "templates", "locale/en"):
+        shutil.copytree(base / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(base / "manage.py", tmp_path)
+    command = [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location"]
+    command += ["--ignore=benchmark", "--verbosity=0"]
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "catalogue.settings"}
+    environment.pop("DATABASE_URL", None)
+    subprocess.run(command, cwd=tmp_path, env=environment, check=True, timeout=120)
+    committed = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    updated = (tmp_path / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    new = msgids(updated) - msgids(committed)
+    assert not new, f"run makemessages and translate: {sorted(new)}"
+    unused = msgids(committed) - msgids(updated)
+    assert not unused, f"strings no longer used: run makemessages {sorted(unused)}"
