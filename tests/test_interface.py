@@ -266,3 +266,11 @@ def test_the_catalogues_hold_every_string_marked_for_translation(tmp_path):
     assert not new, f"run makemessages and translate: {sorted(new)}"
     unused = msgids(committed) - msgids(updated)
     assert not unused, f"strings no longer used: run makemessages {sorted(unused)}"
+
+
+def test_a_cached_page_keeps_the_host_it_was_rendered_for(client, catalogue, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    first = client.get("/en/languages/", headers={"host": "one.example"})
+    second = client.get("/en/languages/", headers={"host": "two.example"})
+    assert first["ETag"] != second["ETag"]
+    assert 'href="http://two.example/en/languages/"' in second.content.decode()
