@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
 .PHONY: install run test test-quick test-sqlite test-postgres lint format migrate import clean benchmark
-.PHONY: serve loadtest
+.PHONY: serve loadtest messages
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,13 @@ run: import
 BENCHMARK_ARGS ?= --quick
 benchmark: migrate
 	$(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
+
+# After changing a UI string: update every catalogue, translate, compile (docs/interface.md).
+# Needs GNU gettext; the compiled .mo files are committed, so `make run` does not.
+messages: install
+	$(BIN)/python manage.py makemessages -l en -l da -l de -l es -l fr -l th --no-location --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=benchmark --ignore=scripts --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: install
 	$(BIN)/ruff check .

@@ -45,10 +45,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI's files for /api/docs/, served from the project (no CDN).
+    "drf_spectacular_sidecar",
     "axes",
     "films",
     "benchmark",
@@ -160,9 +163,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# Interface languages with a translation of every UI string: English until .po files exist,
-# so a Thai browser does not get a half-translated page. (Synopses come in every language.)
-LANGUAGES = [("en", "English")]
+# Interface languages: each has a complete catalogue in locale/ (docs/interface.md). Public
+# pages carry the language in their URL (/da/films/); synopses come in every language.
+LANGUAGES = [
+    ("en", "English"),
+    ("da", "Dansk"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("th", "ไทย"),
+]
+# Compiled .mo files are committed, so a fresh clone needs no gettext tools.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -190,12 +202,17 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Anonymous and read-only: no log-in, so the API docs offer none ("Authorize").
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Film catalogue API",
     "DESCRIPTION": "Read-only: films, their titles and their synopses in many languages.",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "FilmKindEnum": "films.models.FilmKind",
         "TitleKindEnum": "films.models.TitleKind",

@@ -1,9 +1,22 @@
 """The read-only JSON API: the list takes the HTML list's filters, search and pagination."""
 
+import base64
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+import rest_framework
+from csp.decorators import csp_update
+from django.utils.decorators import method_decorator
+from django.utils.html import conditional_escape
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
+from rest_framework.compat import pygments_css
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from .filters import FilmFilter
 from .models import Film, FilmTitle, Synopsis
@@ -75,18 +88,20 @@ class SynopsisSerializer(serializers.ModelSerializer):
     @extend_schema_field(
         {
             "type": "object",
+            "description": "Where the text comes from, as an editor credited it (may be empty).",
             "properties": {
-                "file": {"type": "string"},
-                "first_line": {"type": "integer"},
-                "last_line": {"type": "integer"},
+                "name": {"type": "string"},
+                "url": {"type": "string", "format": "uri"},
+                "licence": {"type": "string"},
             },
         }
     )
     def get_source(self, synopsis) -> dict:
+        # The public attribution; the imported file and lines stay in the admin.
         return {
-            "file": synopsis.source_file,
-            "first_line": synopsis.source_first_line,
-            "last_line": synopsis.source_last_line,
+            "name": synopsis.source_name,
+            "url": synopsis.source_url,
+            "licence": synopsis.licence,
         }
 
 
@@ -124,6 +139,47 @@ class FilmFilterBackend(DjangoFilterBackend):
         return filterset
 
 
+@cache
+def browsable_api_style_sources() -> tuple[str, ...]:
+    """CSP sources for the fixed inline styles of DRF's templates, and for nothing else.
+
+    The browsable API writes a few style="…" attributes and one <style> element;
+    'unsafe-hashes' with their hashes allows exactly those, where 'unsafe-inline' would
+    allow any (docs/production.md).
+    """
+    folder = Path(rest_framework.__file__).parent / "templates" / "rest_framework"
+    styles = {
+        style
+        for template in folder.rglob("*.html")
+        for style in re.findall(r'style="([^"]*)"', template.read_text(encoding="utf-8"))
+    }
+    # And its <style> element of Pygments rules for highlighted docstrings, as rendered.
+    code_style = pygments_css(BrowsableAPIRenderer.code_style)
+    if code_style:
+        styles.add(str(conditional_escape(code_style)))
+    hashes = sorted(
+        base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() for style in styles
+    )
+    return ("'self'", "'unsafe-hashes'", *(f"'sha256-{digest}'" for digest in hashes))
+
+
+browsable_api_csp = method_decorator(
+    csp_update({"style-src": list(browsable_api_style_sources())}), name="dispatch"
+)
+
+
+# Swagger UI inserts <style> elements of its own at run time; the docs page alone allows
+# inline styles. Its scripts are files like everywhere else (docs/production.md).
+@method_decorator(csp_update({"style-src": ["'self'", "'unsafe-inline'"]}), name="dispatch")
+class APIDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from the project's own static files (drf-spectacular-sidecar), its start-up
+    script a separate file, so it runs under the site's CSP unchanged."""
+
+    template_name = "api/docs.html"
+    title = "Film catalogue API"
+
+
+@browsable_api_csp
 class FilmListAPIView(generics.ListAPIView):
     """Films, filtered and searched like /films/, in the same order."""
 
@@ -142,6 +198,7 @@ class FilmListAPIView(generics.ListAPIView):
         return context
 
 
+@browsable_api_csp
 class FilmDetailAPIView(generics.RetrieveAPIView):
     """One film with its titles and published synopses (language and provenance)."""
 

@@ -7,10 +7,11 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_filters.fields import RangeField
 
 from .caching import franchise_choices, franchise_name, language_counts
-from .languages import native_name
+from .languages.display import display_name
 from .models import Film, FilmKind, Franchise
 from .search.analysis import MAX_QUERY_LENGTH, clean_query
 from .search.queries import search_films
@@ -67,6 +68,9 @@ class YearRangeFilter(django_filters.RangeFilter):
 
 
 class FilmFilter(django_filters.FilterSet):
+    # The parameters that narrow or order the list (not the search, not the page): kept by
+    # the header search, summed up in the heading.
+    KEPT_PARAMETERS = ("language", "franchise", "year_min", "year_max", "kind", "ordering")
     ORDERINGS = {
         "title": ("title_key", "year", "pk"),
         "year": ("year", "title_key", "pk"),
@@ -114,10 +118,10 @@ class FilmFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Films per language, for the choices and the counts beside them: one query.
         self.language_counts = [
-            (language, native_name(language), films) for language, films in language_counts()
+            (language, display_name(language), films) for language, films in language_counts()
         ]
         self.filters["language"].extra["choices"] = [
-            (code, f"{name} ({code}) · {count}") for code, name, count in self.language_counts
+            (code, f"{name} · {count}") for code, name, count in self.language_counts
         ]
 
     @property
@@ -153,3 +157,36 @@ class FilmFilter(django_filters.FilterSet):
         if self.is_bound and self.form.is_valid():
             return self.form.cleaned_data.get("q") or ""
         return ""
+
+    @property
+    def kept_filters(self) -> list[tuple[str, str]]:
+        """The narrowing parameters the visitor set, as sent: (name, value), none empty."""
+        data = self.data if self.is_bound else {}
+        return [
+            (name, str(data.get(name)).strip()[:200])
+            for name in self.KEPT_PARAMETERS
+            if str(data.get(name) or "").strip()
+        ]
+
+    @property
+    def summary(self) -> list[str]:
+        """What narrows the list, in words for the heading: "Thai — ไทย", "1980–1990"."""
+        if not (self.is_bound and self.form.is_valid()):
+            return []
+        data = self.form.cleaned_data
+        parts = []
+        if data.get("language"):
+            parts.append(display_name(data["language"]))
+        if data.get("franchise"):
+            parts.append(data["franchise"].name)
+        years = data.get("year")
+        low, high = (years.start, years.stop) if years else (None, None)
+        if low is not None and high is not None:
+            parts.append(f"{low}–{high}")
+        elif low is not None:
+            parts.append(pgettext("years", "from %(year)s") % {"year": low})
+        elif high is not None:
+            parts.append(pgettext("years", "until %(year)s") % {"year": high})
+        if data.get("kind"):
+            parts.append(str(FilmKind(data["kind"]).label))
+        return parts

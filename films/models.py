@@ -340,6 +340,19 @@ class Synopsis(models.Model):
     source_header = models.CharField(
         _("source header"), max_length=500, blank=True, help_text=_("Metadata line above the text.")
     )
+    # What visitors see of the origin (the file and lines above stay in the admin).
+    source_name = models.CharField(
+        _("source name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to visitors: who wrote or published the text, e.g. “Wikipedia”."),
+    )
+    source_url = models.URLField(
+        _("source URL"), max_length=500, blank=True, help_text=_("Shown to visitors as a link.")
+    )
+    licence = models.CharField(
+        _("licence"), max_length=100, blank=True, help_text=_("e.g. “CC BY-SA 4.0”, if known.")
+    )
     match_confidence = models.FloatField(_("match confidence"), null=True, blank=True)
     match_evidence = models.CharField(_("match evidence"), max_length=1000, blank=True)
     match_candidates = models.JSONField(

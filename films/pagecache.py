@@ -34,9 +34,11 @@ def page_is_shareable(request: HttpRequest) -> bool:
 
 
 def page_etag(request: HttpRequest, generation: Generation, varies_on: tuple[str, ...]) -> str:
-    """Hash the generation, the URL, the active language and the headers the page varies on."""
+    """Hash the generation, the host and URL, the active language and the varied-on headers."""
     parts = [
         str(generation.value),
+        # Pages hold absolute URLs (canonical, hreflang, og:url): one copy per allowed host.
+        request.get_host(),
         request.get_full_path(),
         get_language() or "",
         *(f"{header}={request.headers.get(header, '')}" for header in varies_on),

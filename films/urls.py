@@ -1,9 +1,8 @@
-"""Routes of the public site and its JSON API."""
+"""Routes of the public pages; catalogue/urls.py puts them under a language prefix."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
-from . import api, views
+from . import views
 
 app_name = "films"
 
@@ -13,7 +12,4 @@ urlpatterns = [
     path("franchises/", views.FranchiseListView.as_view(), name="franchise-list"),
     path("franchises/<slug:slug>/", views.FranchiseDetailView.as_view(), name="franchise-detail"),
     path("languages/", views.LanguageListView.as_view(), name="language-list"),
-    path("api/films/", api.FilmListAPIView.as_view(), name="api-film-list"),
-    path("api/films/<slug:slug>/", api.FilmDetailAPIView.as_view(), name="api-film-detail"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

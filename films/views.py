@@ -1,15 +1,19 @@
 """Public pages of the catalogue: thin views over FilmQuerySet, FilmFilter and the templates."""
 
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from .caching import language_totals
 from .filters import FilmFilter
-from .languages import native_name, preferred_order
-from .models import Film, Franchise
+from .languages import preferred_order
+from .languages.display import display_name
+from .models import Film, Franchise, TitleKind
 from .pagecache import conditional_page
 from .pagination import FRANCHISE_PAGE_SIZE, PAGE_SIZE
 
@@ -30,9 +34,10 @@ class FilmListView(FilterView):
         context["films"] = list(context["object_list"])
         context["search_capped"] = getattr(self.object_list, "capped", False)
         context["query"] = self.filterset.active_query
-        context["active_filters"] = any(
-            value not in (None, "") for key, value in self.request.GET.items() if key != "page"
-        )
+        # The filters in force, for the heading, the header search and "Clear all".
+        context["kept_filters"] = self.filterset.kept_filters
+        context["filter_summary"] = self.filterset.summary
+        context["active_filters"] = bool(context["kept_filters"])
         return context
 
 
@@ -51,6 +56,8 @@ class FilmDetailView(DetailView):
         order = preferred_order(header, [s.language for s in film.public_synopses])
         position = {tag: index for index, tag in enumerate(dict.fromkeys(order))}
         context["synopses"] = sorted(film.public_synopses, key=lambda s: position[s.language])
+        # Aliases help search find the film; they are not its titles.
+        context["titles"] = [t for t in film.titles.all() if t.kind != TitleKind.ALIAS]
         context["previous_film"] = context["next_film"] = None
         if film.franchise_id is not None and film.franchise_position is not None:
             context["previous_film"], context["next_film"] = Film.objects.neighbours_of(film)
@@ -98,7 +105,7 @@ class FranchiseDetailView(SingleObjectMixin, ListView):
         films = list(context["object_list"])
         languages = sorted({s.language for film in films for s in film.listed_synopses})
         context["films"] = films
-        context["languages"] = [(tag, native_name(tag)) for tag in languages]
+        context["languages"] = [(tag, display_name(tag)) for tag in languages]
         context["grid"] = [
             (film, [tag in {s.language for s in film.listed_synopses} for tag in languages])
             for film in films
@@ -113,5 +120,18 @@ class LanguageListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = sorted(language_totals(), key=lambda row: (-row["synopses"], row["language"]))
-        context["languages"] = [{**row, "name": native_name(row["language"])} for row in rows]
+        context["languages"] = [{**row, "name": display_name(row["language"])} for row in rows]
         return context
+
+
+class RobotsView(TemplateView):
+    """robots.txt: everything public may be crawled, not the admin; where the sitemap is."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico, which browsers ask for on their own: the SVG icon every page links."""
+    return HttpResponseRedirect(static("favicon.svg"))

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 DEFAULT_PATHS = [
-    "/films/",
-    "/films/rocky/",
-    "/films/?q=rocky",
+    "/en/films/",
+    "/en/films/rocky/",
+    "/en/films/?q=rocky",
     "/api/films/",
     "/api/films/rocky/",
     "/healthz",

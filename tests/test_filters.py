@@ -93,7 +93,8 @@ def test_language_choices_count_films_with_published_synopses(catalogue):
     # The pending synopsis (en) counts for no film.
     assert counts == {"da": 2, "en": 2, "es": 1, "th": 1}
     choices = dict(filtered({}).filters["language"].extra["choices"])
-    assert choices["da"] == "Dansk (da) · 2"
+    # Named in the interface language (English here), with the language's own name.
+    assert choices["da"] == "Danish — Dansk · 2"
 
 
 def test_franchise_menu_keeps_a_franchise_chosen_outside_it(db, monkeypatch):

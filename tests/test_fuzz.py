@@ -16,11 +16,11 @@ pytestmark = pytest.mark.slow
 
 PUBLIC_URLS = [
     "/",
-    "/films/",
-    "/films/rocky/",
-    "/franchises/",
-    "/franchises/rocky/",
-    "/languages/",
+    "/en/films/",
+    "/en/films/rocky/",
+    "/en/franchises/",
+    "/en/franchises/rocky/",
+    "/en/languages/",
     "/api/films/",
     "/api/films/rocky/",
     "/healthz",

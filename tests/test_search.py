@@ -190,7 +190,7 @@ def test_a_search_ranks_at_most_the_candidate_cap_and_says_so(client, db, monkey
         SynopsisFactory(language="en", text=f"A boxer story number {number}.")
     results = search_films(Film.objects.all(), "boxer")
     assert results.capped and len(results) == 3
-    html = client.get("/films/", {"q": "boxer"}).content.decode()
+    html = client.get("/en/films/", {"q": "boxer"}).content.decode()
     assert "more synopses match than are ranked" in html
     assert not search_films(Film.objects.all(), "story number 4").capped
 
@@ -198,7 +198,7 @@ def test_a_search_ranks_at_most_the_candidate_cap_and_says_so(client, db, monkey
 def test_a_search_page_loads_only_its_own_films_with_snippets(client, db):
     for number in range(15):
         SynopsisFactory(language="en", text=f"A boxer story number {number}.")
-    response = client.get("/films/", {"q": "boxer", "page": 2})
+    response = client.get("/en/films/", {"q": "boxer", "page": 2})
     films = response.context["films"]
     assert len(films) == 3 and response.context["paginator"].count == 15
     assert all("<mark>boxer</mark>" in film.match_snippet.lower() for film in films)
@@ -206,7 +206,7 @@ def test_a_search_page_loads_only_its_own_films_with_snippets(client, db):
 
 def test_search_with_a_chosen_ordering_keeps_every_match(client, catalogue):
     relevance = {film.slug for film in search_films(Film.objects.all(), "Rocky")}
-    response = client.get("/films/", {"q": "Rocky", "ordering": "year"})
+    response = client.get("/en/films/", {"q": "Rocky", "ordering": "year"})
     films = response.context["films"]
     assert {film.slug for film in films} <= relevance
     assert [film.year for film in films] == sorted(film.year for film in films)

@@ -59,17 +59,16 @@ def test_film_list_filters(client, catalogue, params, expected):
 def test_film_list_shows_languages_badge_and_counts(client, catalogue):
     html = client.get(LIST).content.decode()
     assert 'class="badge badge-unofficial"' in html
-    assert (
-        '<span class="lang-tag" lang="th" title="th"><span class="lang-code">th</span> ไทย' in html
-    )
+    # A language is named in the visitor's language, its own name beside it and marked.
+    assert '<span class="lang-tag" title="th">Thai — <span lang="th">ไทย</span></span>' in html
     # Films per language beside the filter: Danish has two films.
-    assert re.search(r'lang="da">Dansk</span>.*?<span class="count">2</span>', html, re.S)
+    assert re.search(r'Danish — <span lang="da">Dansk</span></a> <span class="count">2<', html)
     assert "Pending secret" not in html
 
 
 def test_search_shows_the_snippet_and_its_language(client, catalogue):
     html = client.get(LIST, {"q": "Miyagi"}).content.decode()
-    assert "Matched in English (en)" in html
+    assert "Matched in English:" in html
     assert "<mark>Miyagi</mark>" in html
 
 
@@ -138,10 +137,11 @@ def test_film_detail(client, catalogue):
     html = response.content.decode()
     assert '<span lang="th">ร็อคกี้ 4</span>' in html
     assert '<div class="synopsis-text" lang="da">' in html
-    assert "Dansk" in html
-    assert "Source: synopses/test.txt, lines" in html
-    assert 'rel="prev" href="/films/rocky-iii/"' in html
-    assert 'rel="next" href="/films/rocky-v/"' in html
+    assert 'Danish — <span lang="da">Dansk</span>' in html
+    # The imported file stays in the admin; no editor credited this synopsis yet.
+    assert "synopses/test.txt" not in html and "Source not credited yet." in html
+    assert 'rel="prev" href="/en/films/rocky-iii/"' in html
+    assert 'rel="next" href="/en/films/rocky-v/"' in html
 
 
 def test_film_detail_orders_synopses_by_accept_language(client, catalogue):
@@ -202,7 +202,7 @@ def test_franchise_pages(client, catalogue):
 def test_language_page(client, catalogue):
     response = client.get(reverse("films:language-list"))
     rows = {row["language"]: row for row in response.context["languages"]}
-    assert rows["da"]["synopses"] == 2 and rows["th"]["name"] == "ไทย"
+    assert rows["da"]["synopses"] == 2 and rows["th"]["name"] == "Thai — ไทย"
     assert "?language=th" in response.content.decode()
 
 
@@ -222,10 +222,10 @@ PAGES = [
     ("list, filtered", LIST + "?language=en&franchise=big&year_min=1900&kind=released"),
     ("list, search", LIST + "?q=boxer"),
     ("list, search and filters", LIST + "?q=bokser&language=da&ordering=year"),
-    ("detail", "/films/big-2/"),
-    ("franchise", "/franchises/big/"),
-    ("franchises", "/franchises/"),
-    ("languages", "/languages/"),
+    ("detail", "/en/films/big-2/"),
+    ("franchise", "/en/franchises/big/"),
+    ("franchises", "/en/franchises/"),
+    ("languages", "/en/languages/"),
 ]
 QUERY_COUNTS: dict[str, tuple[int, int]] = {}
 
@@ -286,5 +286,5 @@ def test_detail_links_previous_and_next_in_story_order(client, db, slug, previou
     found = response.context["previous_film"], response.context["next_film"]
     assert [film.slug if film else None for film in found] == [previous, next_]
     html = response.content.decode()
-    assert (f'rel="prev" href="/films/{previous}/"' in html) == (previous is not None)
-    assert (f'rel="next" href="/films/{next_}/"' in html) == (next_ is not None)
+    assert (f'rel="prev" href="/en/films/{previous}/"' in html) == (previous is not None)
+    assert (f'rel="next" href="/en/films/{next_}/"' in html) == (next_ is not None)

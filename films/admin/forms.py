@@ -38,10 +38,23 @@ def clean_language_tag(value: str) -> str:
     return tag
 
 
+# What visitors see of a synopsis' origin; editing it does not mark the text edited.
+ATTRIBUTION_FIELDS = ("source_name", "source_url", "licence")
+
+
 class SynopsisForm(forms.ModelForm):
     class Meta:
         model = Synopsis
-        fields = ["text", "film", "language"]
+        fields = ["text", "film", "language", *ATTRIBUTION_FIELDS]
+        # Django 6's default; an address typed without a scheme is taken as https.
+
+    source_url = forms.URLField(
+        label=_("source URL"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown to visitors as a link."),
+    )
 
     def clean_text(self) -> str:
         # Browsers send a textarea's line breaks as CRLF; the catalogue stores LF.

@@ -33,7 +33,13 @@ from .display import (
     synopsis_excerpt,
 )
 from .filters import LanguageFilter, QueueReasonFilter
-from .forms import AssignFilmForm, SetLanguageForm, SynopsisForm, touched_editor_fields
+from .forms import (
+    ATTRIBUTION_FIELDS,
+    AssignFilmForm,
+    SetLanguageForm,
+    SynopsisForm,
+    touched_editor_fields,
+)
 
 # The synopsis page's sections: the editor's fields, then what the importer found.
 _EDITOR_FIELDS = review.EDITOR_FIELDS
@@ -99,6 +105,13 @@ class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
                 ),
             },
         ),
+        (
+            _("Attribution"),
+            {
+                "fields": ATTRIBUTION_FIELDS,
+                "description": _("Shown to visitors under the synopsis, instead of the file."),
+            },
+        ),
         (_("Language detection"), {"fields": _LANGUAGE_FIELDS}),
         (_("Film match"), {"fields": (*_MATCH_FIELDS, "candidates_display")}),
         (_("Provenance"), {"fields": _SOURCE_FIELDS}),
@@ -106,7 +119,10 @@ class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return ((None, {"fields": _EDITOR_FIELDS}),)
+            return (
+                (None, {"fields": _EDITOR_FIELDS}),
+                (_("Attribution"), {"fields": ATTRIBUTION_FIELDS}),
+            )
         return super().get_fieldsets(request, obj)
 
     def get_urls(self):

@@ -1,13 +1,23 @@
-"""Template helpers: web fonts, language tags of a film, a synopsis as headings and paragraphs."""
+"""Template helpers: web fonts, language names, language alternates of a page, a synopsis as
+headings and paragraphs."""
 
 import re
 from typing import Literal
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from films.languages import WEB_FONTS, native_name
+from films.languages.display import display_name, translated_name
 
 register = template.Library()
+
+# "[1]", "[12]", "[note 3]": reference markers a copied synopsis keeps without its notes.
+_FOOTNOTE_MARKER = re.compile(r"\s?\[(?:\d{1,3}|[a-z]{1,6} \d{1,3})\]")
 
 # A heading is short, starts with a capital and does not end like a sentence:
 # "Chapter One: The Weight of Time", "Epilogue: Legacy".
@@ -18,11 +28,11 @@ _NOTHING = re.compile(r"^[\W_]*$")
 
 @register.filter
 def synopsis_languages(film) -> list[tuple[str, str]]:
-    """Return (tag, native name) for each language the film has a published synopsis in."""
+    """Return (tag, display name) for each language the film has a published synopsis in."""
     synopses = getattr(film, "listed_synopses", None)
     if synopses is None:
         synopses = getattr(film, "public_synopses", [])
-    return [(tag, native_name(tag)) for tag in sorted({s.language for s in synopses})]
+    return [(tag, display_name(tag)) for tag in sorted({s.language for s in synopses})]
 
 
 @register.simple_tag
@@ -33,8 +43,71 @@ def web_fonts() -> tuple[str, ...]:
 
 @register.filter
 def language_name(tag: str) -> str:
-    """Return a language's own name: "th" → "ไทย"."""
-    return native_name(tag) if tag else ""
+    """Return a language's name for the visitor: "th" → "Thai — ไทย"."""
+    return display_name(tag) if tag else ""
+
+
+@register.filter
+def language_label(tag: str) -> SafeString:
+    """Return "Thai — <span lang="th">ไทย</span>": the own name marked with its language."""
+    if not tag:
+        return format_html("")
+    translated, own = translated_name(tag), native_name(tag)
+    if translated.casefold() == own.casefold():
+        return format_html('<span lang="{}">{}</span>', tag, own)
+    return format_html('{} — <span lang="{}">{}</span>', translated, tag, own)
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[dict[str, str]]:
+    """The current page in every interface language: code, own name, absolute URL, current?
+
+    Used for the language switcher and the hreflang alternates; query strings are kept.
+    """
+    request = context.get("request")
+    if request is None or request.resolver_match is None:
+        return []
+    current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
+    path = request.get_full_path()
+    alternates = []
+    for code, own in settings.LANGUAGES:
+        url = translate_url(path, code)  # resolves in the page's language, reverses in code's
+        alternates.append(
+            {
+                "code": code,
+                "name": own,
+                "url": request.build_absolute_uri(url),
+                "current": code == current,
+            }
+        )
+    prefix = f"/{current}/"
+    if path.startswith(prefix):
+        # x-default: the unprefixed URL, which redirects each visitor to their own language.
+        alternates.append(
+            {
+                "code": "x-default",
+                "name": "",
+                "url": request.build_absolute_uri(path.replace(prefix, "/", 1)),
+                "current": False,
+            }
+        )
+    return alternates
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """This page's absolute URL with only the parameters that change what it shows, sorted."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    query = sorted((k, v) for k, v in request.GET.items() if v.strip())
+    return request.build_absolute_uri(request.path + (f"?{urlencode(query)}" if query else ""))
+
+
+@register.filter
+def without_footnote_markers(line: str) -> str:
+    """Drop "[1]"-style reference markers from a synopsis line (display only, text is kept)."""
+    return _FOOTNOTE_MARKER.sub("", line)
 
 
 def is_heading(line: str) -> bool:

@@ -1,0 +1,15 @@
+"""Routes of the read-only JSON API and its documentation: one URL for every language."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import api
+
+app_name = "api"
+
+urlpatterns = [
+    path("films/", api.FilmListAPIView.as_view(), name="film-list"),
+    path("films/<slug:slug>/", api.FilmDetailAPIView.as_view(), name="film-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", api.APIDocsView.as_view(url_name="api:schema"), name="docs"),
+]
