@@ -122,7 +122,7 @@ def visitor_sees(base_url: str, name: str, *, times: int = 2 * WORKERS, timings=
     seen = []
     for _ in range(times):
         started = time.perf_counter()
-        status, _headers, body = get(f"{base_url}/franchises/")
+        status, _headers, body = get(f"{base_url}/en/franchises/")
         if timings is not None:
             timings.append((time.perf_counter() - started) * 1000)
         assert status == 200
@@ -198,14 +198,14 @@ def test_public_reads_on_the_replica_editors_and_writes_on_the_primary(clusters,
 
         # The admin reads the primary, and so does the editor on the public site.
         assert "Primary Only" in editor.request("/admin/films/franchise/")[1]
-        status, page = editor.request("/franchises/")
+        status, page = editor.request("/en/franchises/")
         assert status == 200
         assert "Primary Only" in page, "the editor did not see their own save"
         # A visitor's page comes from the standby, which has not replayed the save.
         assert not any(visitor_sees(base_url, "Primary Only")), (
             "a visitor's read was served by the primary, not the replica"
         )
-        assert get(f"{base_url}/franchises/primary-only/")[0] == 404
+        assert get(f"{base_url}/en/franchises/primary-only/")[0] == 404
 
         sql(standby, "SELECT pg_wal_replay_resume()")
         resumed = time.perf_counter()
@@ -245,5 +245,5 @@ def test_public_reads_on_the_replica_editors_and_writes_on_the_primary(clusters,
         assert not any(visitor_sees(base_url, "After Return")), (
             "visitors did not go back to the replica once it answered again"
         )
-        assert "After Return" in editor.request("/franchises/")[1]
+        assert "After Return" in editor.request("/en/franchises/")[1]
         sql(standby, "SELECT pg_wal_replay_resume()")
