@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "films",
     "benchmark",
 ]
@@ -218,6 +220,16 @@ if IMPORT_LANGUAGES == ["all"]:
     IMPORT_LANGUAGES = None
 # Processes that analyse files (language, film) while the importer writes; 1: none.
 IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() or 1)
+
+# Admin uploads are imported by a background worker (`manage.py import_worker`) that takes
+# its tasks from the database: docs/editors.md, docs/production.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# An uploaded source file larger than this is refused before anything is stored.
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+# Files one upload may hold.
+IMPORT_UPLOAD_MAX_FILES = int(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_FILES", "20"))
+# Times a file is tried again after its worker died mid-file, before it is marked failed.
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("DJANGO_IMPORT_MAX_ATTEMPTS", "3"))
 
 LOGGING["formatters"]["access"] = {"format": "{asctime} {message}", "style": "{"}
 LOGGING["handlers"]["access"] = {"class": "logging.StreamHandler", "formatter": "access"}

@@ -1,5 +1,6 @@
 """Rendering helpers of the admin: everything that comes from data goes through format_html."""
 
+import difflib
 from collections.abc import Iterable
 
 from django.contrib import admin
@@ -138,3 +139,19 @@ class SynopsisColumns:
         if synopsis.language_uncertain:
             reasons.append(_("language unsure"))
         return format_html_join(", ", "{}", ((reason,) for reason in reasons)) or "—"
+
+
+def text_diff(before: str, after: str) -> SafeString:
+    """Word by word: removed words in <del>, added ones in <ins> (an import's changes)."""
+    old, new = before.split(), after.split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            parts.append(format_html("<del>{}</del>", " ".join(old[i1:i2])))
+        if op in ("insert", "replace"):
+            parts.append(format_html("<ins>{}</ins>", " ".join(new[j1:j2])))
+        if op == "equal":
+            parts.append(format_html("{}", " ".join(old[i1:i2])))
+    return format_html(
+        '<p class="text-diff">{}</p>', format_html_join(" ", "{}", ((p,) for p in parts))
+    )
