@@ -4,6 +4,7 @@ import difflib
 from collections.abc import Iterable
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -54,33 +55,44 @@ def candidate_label(candidate: Candidate) -> str:
 def render_candidates(
     synopsis: Synopsis, *, assign_url: str | None = None, limit: int | None = None
 ) -> SafeString | str:
-    """The importer's ranked candidates: title, year, score and the evidence for each."""
-    candidates = Candidate.list_from_json(synopsis.match_candidates)[:limit]
+    """The importer's ranked candidates: title (a link to the film), year, score, evidence.
+
+    With ``assign_url``, a button per candidate; keys 1-9 press them (films/queue-keys.js).
+    """
+    candidates = Candidate.list_from_json(synopsis.match_candidates)
     if not candidates:
         return _("No catalogued film was mentioned.")
     rows = []
-    for candidate in candidates:
+    for key, candidate in enumerate(candidates[:limit], start=1):
         button = (
             format_html(
-                ' <button type="submit" class="button" formaction="{}" '
-                'formnovalidate name="_assign_candidate">{}</button>',
+                ' <button type="submit" class="button assign-candidate" formaction="{}" '
+                'formnovalidate name="_assign_candidate" data-key="{}" '
+                'aria-keyshortcuts="{}">{} <kbd>{}</kbd></button>',
                 f"{assign_url}{candidate.film_id}/",
+                key,
+                key,
                 _("Assign to this film"),
+                key,
             )
-            if assign_url and candidate.film_id
+            if assign_url and candidate.film_id and key <= 9
             else ""
         )
-        rows.append(
-            (
+        title = (
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:films_film_change", args=[candidate.film_id]),
                 candidate_label(candidate),
-                f"{candidate.score:g}",
-                ", ".join(candidate.evidence) or "—",
-                button,
             )
+            if candidate.film_id
+            else candidate_label(candidate)
         )
+        rows.append((title, f"{candidate.score:g}", ", ".join(candidate.evidence) or "—", button))
+    more = len(candidates) - len(rows)
     return format_html(
-        '<ol class="match-candidates">{}</ol>',
+        '<ol class="match-candidates">{}</ol>{}',
         format_html_join("", "<li><strong>{}</strong> · score {} · <small>{}</small>{}</li>", rows),
+        format_html('<small class="more-candidates">+{}</small>', more) if more > 0 else "",
     )
 
 

@@ -8,9 +8,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def history_on_synopses(apps, schema_editor):
+    """Move history written under the queue's proxy onto the synopses themselves."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    LogEntry = apps.get_model("admin", "LogEntry")
+    db = schema_editor.connection.alias
+    proxy = ContentType.objects.using(db).filter(app_label="films", model="reviewqueueentry").first()
+    if proxy is None:
+        return
+    concrete, _ = ContentType.objects.using(db).get_or_create(app_label="films", model="synopsis")
+    LogEntry.objects.using(db).filter(content_type=proxy).update(content_type=concrete)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
+        ("admin", "0003_logentry_add_action_flag_choices"),
+        ("contenttypes", "0002_remove_content_type_name"),
         ('films', '0005_generation_and_covering_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -69,4 +83,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('batch', 'position'), name='importfile_position_unique')],
             },
         ),
+        migrations.RunPython(history_on_synopses, migrations.RunPython.noop),
     ]
