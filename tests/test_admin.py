@@ -13,11 +13,11 @@ from films.importer.services import import_synopses
 from films.models import (
     Film,
     FilmKind,
-    ImportBatch,
-    ImportFile,
     FilmKnowledge,
     FilmTitle,
     Franchise,
+    ImportBatch,
+    ImportFile,
     KnowledgeKind,
     ReviewQueueEntry,
     ReviewStatus,

@@ -207,11 +207,8 @@ class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
     def log_change(self, request, obj, message):
         return super().log_change(request, as_synopsis(obj), message)
 
-    def log_deletion(self, request, obj, object_repr):
-        return super().log_deletion(request, as_synopsis(obj), object_repr)
-
     def log_deletions(self, request, queryset):
-        return super().log_deletions(request, Synopsis.objects.filter(pk__in=queryset.values("pk")))
+        return super().log_deletions(request, [as_synopsis(obj) for obj in queryset])
 
     # Saving and assigning
 

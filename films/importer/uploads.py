@@ -70,6 +70,7 @@ def create_batch(*, uploads: list[Upload], encoding: str | None, user) -> Import
         raise UploadError("Choose at least one file.")
     if len(uploads) > settings.IMPORT_UPLOAD_MAX_FILES:
         raise UploadError(f"At most {settings.IMPORT_UPLOAD_MAX_FILES} files at a time.")
+    encoding = encoding or None  # the form's "" is UTF-8
     if encoding:
         try:
             encoding = check_encoding(encoding)
