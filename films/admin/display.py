@@ -53,11 +53,16 @@ def candidate_label(candidate: Candidate) -> str:
 
 
 def render_candidates(
-    synopsis: Synopsis, *, assign_url: str | None = None, limit: int | None = None
+    synopsis: Synopsis,
+    *,
+    assign_url: str | None = None,
+    limit: int | None = None,
+    compact: bool = False,
 ) -> SafeString | str:
     """The importer's ranked candidates: title (a link to the film), year, score, evidence.
 
     With ``assign_url``, a button per candidate; keys 1-9 press them (films/queue-keys.js).
+    ``compact`` (a list's column): the evidence in the title's tooltip.
     """
     candidates = Candidate.list_from_json(synopsis.match_candidates)
     if not candidates:
@@ -78,20 +83,27 @@ def render_candidates(
             if assign_url and candidate.film_id and key <= 9
             else ""
         )
+        evidence = ", ".join(candidate.evidence) or "—"
         title = (
             format_html(
-                '<a href="{}">{}</a>',
+                '<a href="{}" title="{}">{}</a>',
                 reverse("admin:films_film_change", args=[candidate.film_id]),
+                evidence,
                 candidate_label(candidate),
             )
             if candidate.film_id
             else candidate_label(candidate)
         )
-        rows.append((title, f"{candidate.score:g}", ", ".join(candidate.evidence) or "—", button))
+        rows.append((title, f"{candidate.score:g}", "" if compact else evidence, button))
     more = len(candidates) - len(rows)
+    item = (
+        "<li><strong>{}</strong> · {}{}{}</li>"
+        if compact
+        else ("<li><strong>{}</strong> · score {} · <small>{}</small>{}</li>")
+    )
     return format_html(
         '<ol class="match-candidates">{}</ol>{}',
-        format_html_join("", "<li><strong>{}</strong> · score {} · <small>{}</small>{}</li>", rows),
+        format_html_join("", item, rows),
         format_html('<small class="more-candidates">+{}</small>', more) if more > 0 else "",
     )
 

@@ -67,7 +67,10 @@ class UploadForm(forms.Form):
         label=_("Encoding"),
         choices=ENCODINGS,
         required=False,
-        help_text=_("Of every file in this upload. Choose another when a file is refused."),
+        help_text=_(
+            "Of the files that are not UTF-8 (those that are stay UTF-8). Choose another "
+            "when a file is refused."
+        ),
     )
 
 

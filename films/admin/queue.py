@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ReviewQueueEntry, Synopsis
@@ -25,14 +26,10 @@ def _has(request: HttpRequest, action: str) -> bool:
 class ReviewQueueAdmin(SynopsisAdmin):
     """Synopses waiting for a film or with an unsure language, with the importer's candidates."""
 
-    list_display = (
-        "excerpt",
-        "language_display",
-        "language_confidence_display",
-        "reason",
-        "candidates_summary",
-        "source_display",
-    )
+    # Four columns, so the list fits beside the filters in a 1,280 px window: the source
+    # under the excerpt, the confidence beside the language.
+    list_display = ("entry_display", "language_with_confidence", "reason", "candidates_summary")
+    list_display_links = ("entry_display",)
     list_filter = (QueueReasonFilter, LanguageFilter, "is_edited")
     fieldsets = (
         (
@@ -119,4 +116,20 @@ class ReviewQueueAdmin(SynopsisAdmin):
 
     @admin.display(description=_("candidates"))
     def candidates_summary(self, synopsis: Synopsis):
-        return render_candidates(synopsis, limit=LIST_CANDIDATES)
+        return render_candidates(synopsis, limit=LIST_CANDIDATES, compact=True)
+
+    @admin.display(description=_("synopsis"), ordering="source_file")
+    def entry_display(self, synopsis: Synopsis):
+        return format_html(
+            '{}<br><small class="entry-source">{}</small>',
+            self.excerpt(synopsis),
+            self.source_display(synopsis),
+        )
+
+    @admin.display(description=_("language"), ordering="language_confidence")
+    def language_with_confidence(self, synopsis: Synopsis):
+        return format_html(
+            "{} <small>{}</small>",
+            self.language_display(synopsis),
+            self.language_confidence_display(synopsis),
+        )

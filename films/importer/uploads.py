@@ -51,12 +51,19 @@ def source_name(file_name: str) -> str:
 
 
 def decode_upload(upload: Upload, *, encoding: str | None) -> str:
-    """The file's text, or UploadError saying why it is refused."""
+    """The file's text (UTF-8, else ``encoding``), or UploadError saying why it is refused."""
     limit = settings.IMPORT_UPLOAD_MAX_BYTES
     if len(upload.data) > limit:
         raise UploadError(
             f"{upload.name}: {len(upload.data):,} bytes is more than the limit of {limit:,} bytes"
         )
+    if encoding:
+        # A file that is valid UTF-8 is UTF-8 (text in a legacy encoding almost never is), so
+        # one upload may mix UTF-8 files with files in the encoding the editor chose.
+        try:
+            return decode_source(upload.data)
+        except SourceError:
+            pass
     try:
         return decode_source(upload.data, encoding=encoding)
     except SourceError as error:
