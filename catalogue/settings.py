@@ -225,7 +225,7 @@ IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() o
 # its tasks from the database: docs/editors.md, docs/production.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # An uploaded source file larger than this is refused before anything is stored.
-IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_BYTES", "5242880"))
 # Files one upload may hold.
 IMPORT_UPLOAD_MAX_FILES = int(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_FILES", "20"))
 # Times a file is tried again after its worker died mid-file, before it is marked failed.
