@@ -19,9 +19,7 @@ from ..factories import make_catalogue
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "a-long-test-password"
-ENGLISH = (
-    "Rocky trains again in Philadelphia and climbs the museum steps before one more fight.\n"
-)
+ENGLISH = "Rocky trains again in Philadelphia and climbs the museum steps before one more fight.\n"
 GERMAN = "Rocky Balboa kämpft in Moskau gegen Ivan Drago und gewinnt nach zwölf harten Runden.\n"
 
 
