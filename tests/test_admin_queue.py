@@ -184,7 +184,10 @@ def test_the_queue_entry_page_offers_the_next_entry_and_keys(admin_client, entry
     page = admin_client.get(url(ReviewQueueEntry, "change", entry.pk)).content.decode()
     assert f'href="{url(ReviewQueueEntry, "change", second.pk)}" id="next-entry"' in page
     assert 'data-key="1"' in page and "films/queue-keys.js" in page
-    assert f'href="{url(type(film), "change", film.pk)}">Rocky IV (1985)</a>' in page
+    film_link = (
+        f'href="{url(type(film), "change", film.pk)}" title="Ivan Drago">Rocky IV (1985)</a>'
+    )
+    assert film_link in page  # each candidate links to its film, its evidence beside it
 
     saved = admin_client.post(
         url(ReviewQueueEntry, "change", entry.pk),
