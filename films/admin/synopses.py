@@ -224,11 +224,9 @@ class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
         """Assign one synopsis to one film: the buttons beside its ranked candidates."""
         if request.method != "POST":
             return HttpResponse(status=405)
-        synopsis = self.get_object(request, object_id)
-        if synopsis is None:
-            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
-        if not self.has_change_permission(request, synopsis):
-            raise PermissionDenied
+        synopsis, refused = self._synopsis_to_change(request, object_id)
+        if refused:
+            return refused
         film = get_object_or_404(Film, pk=film_id)
         self._assign(request, [synopsis], film)
         self.message_user(
@@ -238,6 +236,17 @@ class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
         )
         return HttpResponseRedirect(self.after_decision_url(request, synopsis))
 
+    def _synopsis_to_change(
+        self, request: HttpRequest, object_id: str
+    ) -> tuple[Synopsis | None, HttpResponse | None]:
+        """The synopsis a button acts on, or the redirect if it is gone; 403 without permission."""
+        synopsis = self.get_object(request, object_id)
+        if synopsis is None:
+            return None, self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_change_permission(request, synopsis):
+            raise PermissionDenied
+        return synopsis, None
+
     def after_decision_url(self, request: HttpRequest, synopsis: Synopsis) -> str:
         return reverse(self._url_name("changelist"))
 
@@ -245,11 +254,9 @@ class SynopsisAdmin(SynopsisColumns, admin.ModelAdmin):
         """Accept or dismiss the new source text an import offered beside an editor's version."""
         if request.method != "POST" or decision not in ("accept", "dismiss"):
             return HttpResponse(status=405)
-        synopsis = self.get_object(request, object_id)
-        if synopsis is None:
-            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
-        if not self.has_change_permission(request, synopsis):
-            raise PermissionDenied
+        synopsis, refused = self._synopsis_to_change(request, object_id)
+        if refused:
+            return refused
         change_url = reverse(self._url_name("change"), args=[synopsis.pk])
         if decision == "dismiss":
             review.dismiss_proposal(synopsis=synopsis)
