@@ -10,6 +10,7 @@ Screenshots go to test-artifacts/.
 import threading
 
 import pytest
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from films.models import ReviewStatus, Synopsis
@@ -43,7 +44,14 @@ def worker(transactional_db):
             worker_id="browser-test",
             excluded_queue_names=[],
         )
-        thread = threading.Thread(target=loop.run, daemon=True)
+
+        def target() -> None:
+            try:
+                loop.run()
+            finally:
+                connections.close_all()  # the thread's own connection, or the test database stays
+
+        thread = threading.Thread(target=target, daemon=True)
         thread.start()
         started.append((loop, thread))
         try:

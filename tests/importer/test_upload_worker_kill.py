@@ -105,3 +105,23 @@ def test_a_killed_worker_leaves_no_half_written_file_and_a_clean_retry(tmp_path,
     assert {s["action"] for s in file.report["synopses"]} == {"created"}
     assert "its worker died mid-file" in log.read_text()
     print(f"retry: status {file.status}, attempt {file.attempts}, {stored.count()} synopses stored")
+
+
+def test_two_workers_import_two_uploads_at_once_without_duplicates(tmp_path, django_user_model):
+    make_catalogue()
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.org", "pw")
+    same = big_file()
+    batches = [
+        create_batch(uploads=[Upload(name, same)], encoding=None, user=editor)
+        for name in ("first.txt", "second.txt")
+    ]
+    log = tmp_path / "workers.log"
+    workers = [start_worker("--batch", log=log) for _ in range(2)]
+    for worker in workers:
+        assert worker.wait(timeout=300) == 0, log.read_text()
+    reports = [batch.files.get().report["synopses"] for batch in batches]
+    actions = sorted({entry["action"] for entry in report} for report in reports)
+    # One upload's synopses were stored; the other's found them stored, whichever ran first.
+    assert actions == [{"created"}, {"duplicate"}]
+    assert Synopsis.objects.filter(source_file__startswith="upload:").count() == len(reports[0])
+    print(f"two workers: {len(reports[0])} synopses stored once; the other upload's all duplicates")
