@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..importer.report import FileReport, ImportReport
-from ..importer.uploads import Upload, UploadError, create_batch, resume_interrupted
+from ..importer.uploads import (
+    Upload,
+    UploadError,
+    check_size,
+    create_batch,
+    resume_interrupted,
+)
 from ..models import ImportBatch, ImportFile, ImportStatus
 from .display import text_diff
 
@@ -174,8 +180,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
         form = UploadForm(request.POST or None, request.FILES or None)
         error = ""
         if request.method == "POST" and form.is_valid():
-            uploads = [Upload(f.name, f.read()) for f in form.cleaned_data["files"]]
+            files = form.cleaned_data["files"]
             try:
+                # A file over the limit is refused before it is read into memory.
+                for file in files:
+                    check_size(file.name, file.size)
+                uploads = [Upload(file.name, file.read()) for file in files]
                 batch = create_batch(
                     uploads=uploads, encoding=form.cleaned_data["encoding"], user=request.user
                 )

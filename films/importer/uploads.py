@@ -50,13 +50,16 @@ def source_name(file_name: str) -> str:
     return UPLOAD_PREFIX + PurePath(file_name.replace("\\", "/")).name
 
 
+def check_size(name: str, size: int) -> None:
+    """Refuse a file larger than ``IMPORT_UPLOAD_MAX_BYTES`` (UploadError)."""
+    limit = settings.IMPORT_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise UploadError(f"{name}: {size:,} bytes is more than the limit of {limit:,} bytes")
+
+
 def decode_upload(upload: Upload, *, encoding: str | None) -> str:
     """The file's text (UTF-8, else ``encoding``), or UploadError saying why it is refused."""
-    limit = settings.IMPORT_UPLOAD_MAX_BYTES
-    if len(upload.data) > limit:
-        raise UploadError(
-            f"{upload.name}: {len(upload.data):,} bytes is more than the limit of {limit:,} bytes"
-        )
+    check_size(upload.name, len(upload.data))
     if encoding:
         # A file that is valid UTF-8 is UTF-8 (text in a legacy encoding almost never is), so
         # one upload may mix UTF-8 files with files in the encoding the editor chose.
