@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
 .PHONY: install run test test-quick test-sqlite test-postgres lint format migrate import clean benchmark
-.PHONY: serve loadtest messages
+.PHONY: serve loadtest messages worker
 
 install: $(VENV)/.installed
 
@@ -22,7 +22,12 @@ migrate: install
 import: migrate
 	$(BIN)/python manage.py import_synopses
 
+# The background worker that imports admin uploads runs beside the development server, in a
+# process group of its own (setsid; its autoreloader has a child): when the server stops
+# (Ctrl+C, or a crash) the trap ends the whole group. docs/editors.md.
 run: import
+	@setsid $(BIN)/python manage.py import_worker & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # `make benchmark BENCHMARK_ARGS="--synopses 100000"` on the database DATABASE_URL selects
@@ -82,6 +87,10 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py migrate --noinput && \
 	exec $(BIN)/gunicorn --config python:catalogue.gunicorn
+
+# The import worker alone, for production beside `make serve` (docs/production.md).
+worker: install
+	exec $(BIN)/python manage.py import_worker --no-reload
 
 # `make loadtest` against a server already started with `make serve` (loopback only).
 LOADTEST_URL ?= http://127.0.0.1:8000

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     # Swagger UI's files for /api/docs/, served from the project (no CDN).
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "films",
     "benchmark",
 ]
@@ -272,6 +274,16 @@ if IMPORT_LANGUAGES == ["all"]:
 IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() or 1)
 # Below this confidence a synopsis waits for an editor instead of getting a film (docs/matching.md).
 MATCH_MIN_CONFIDENCE = float(os.environ.get("DJANGO_MATCH_MIN_CONFIDENCE") or 0.55)
+
+# Admin uploads are imported by a background worker (`manage.py import_worker`) that takes
+# its tasks from the database: docs/editors.md, docs/production.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# An uploaded source file larger than this is refused before anything is stored.
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_BYTES", "5242880"))
+# Files one upload may hold.
+IMPORT_UPLOAD_MAX_FILES = int(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_FILES", "20"))
+# Times a file is tried again after its worker died mid-file, before it is marked failed.
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("DJANGO_IMPORT_MAX_ATTEMPTS", "3"))
 
 LOGGING["formatters"]["access"] = {"format": "{asctime} {message}", "style": "{"}
 LOGGING["handlers"]["access"] = {"class": "logging.StreamHandler", "formatter": "access"}

@@ -170,3 +170,33 @@ def rematch(*, synopses: Iterable[Synopsis], matcher: FilmMatcher | None = None)
             if (synopsis.film_id, synopsis.language, synopsis.review_status) != before:
                 outcome.changed.append(synopsis)
     return outcome
+
+
+class ProposalError(Exception):
+    """A new source text that cannot be accepted; the message says why, for an editor."""
+
+
+def accept_proposal(*, synopsis: Synopsis) -> str:
+    """Take the new source text an import offered beside an editor's version; return the old text.
+
+    The synopsis stays the editor's (edited): later imports of the same text find it by
+    its checksum and keep it.
+    """
+    if not synopsis.proposed_text:
+        raise ProposalError("No new text is waiting for this synopsis.")
+    digest = synopsis.proposed_checksum
+    if Synopsis.objects.filter(source_checksum=digest).exclude(pk=synopsis.pk).exists():
+        raise ProposalError("Another synopsis already has exactly this text.")
+    before = synopsis.text
+    synopsis.text = synopsis.proposed_text
+    synopsis.source_checksum = digest
+    synopsis.proposed_text = ""
+    synopsis.is_edited = True
+    synopsis.save()
+    return before
+
+
+def dismiss_proposal(*, synopsis: Synopsis) -> None:
+    """Keep the editor's version; the dismissed text (its checksum) is not offered again."""
+    synopsis.proposed_text = ""
+    synopsis.save(update_fields=["proposed_text", "updated_at"])

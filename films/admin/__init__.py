@@ -5,6 +5,6 @@ later import overwrites them (films/review.py); actions write to the admin histo
 form saves do. Importing the modules registers their admins.
 """
 
-from . import catalogue, synopses
+from . import catalogue, imports, queue, synopses
 
-__all__ = ["catalogue", "synopses"]
+__all__ = ["catalogue", "imports", "queue", "synopses"]

@@ -52,10 +52,13 @@ class FilmTitleInline(admin.TabularInline):
     extra = 1
 
 
+# A film may have dozens of knowledge rows and synopses: they open on demand (a <details>),
+# so the film's own fields and titles fit a 1,280 px window (docs/editors.md).
 class FilmKnowledgeInline(admin.TabularInline):
     model = FilmKnowledge
     fields = ("text", "kind", "language")
     extra = 1
+    classes = ("collapse",)
 
 
 class SynopsisInline(admin.StackedInline):
@@ -81,6 +84,7 @@ class SynopsisInline(admin.StackedInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    classes = ("collapse",)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -130,6 +134,9 @@ class FilmAdmin(admin.ModelAdmin):
         (_("Franchise"), {"fields": ("franchise", "franchise_position")}),
     )
     inlines = (FilmTitleInline, FilmKnowledgeInline, SynopsisInline)
+
+    class Media:
+        css = {"all": ["films/admin.css"]}
 
     def get_queryset(self, request):
         return (

@@ -1,8 +1,10 @@
 """Rendering helpers of the admin: everything that comes from data goes through format_html."""
 
+import difflib
 from collections.abc import Iterable
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -51,35 +53,58 @@ def candidate_label(candidate: Candidate) -> str:
 
 
 def render_candidates(
-    synopsis: Synopsis, *, assign_url: str | None = None, limit: int | None = None
+    synopsis: Synopsis,
+    *,
+    assign_url: str | None = None,
+    limit: int | None = None,
+    compact: bool = False,
 ) -> SafeString | str:
-    """The importer's ranked candidates: title, year, score and the evidence for each."""
-    candidates = Candidate.list_from_json(synopsis.match_candidates)[:limit]
+    """The importer's ranked candidates: title (a link to the film), year, score, evidence.
+
+    With ``assign_url``, a button per candidate; keys 1-9 press them (films/queue-keys.js).
+    ``compact`` (a list's column): the evidence in the title's tooltip.
+    """
+    candidates = Candidate.list_from_json(synopsis.match_candidates)
     if not candidates:
         return _("No catalogued film was mentioned.")
     rows = []
-    for candidate in candidates:
+    for key, candidate in enumerate(candidates[:limit], start=1):
         button = (
             format_html(
-                ' <button type="submit" class="button" formaction="{}" '
-                'formnovalidate name="_assign_candidate">{}</button>',
+                ' <button type="submit" class="button assign-candidate" formaction="{}" '
+                'formnovalidate name="_assign_candidate" data-key="{}" '
+                'aria-keyshortcuts="{}">{} <kbd>{}</kbd></button>',
                 f"{assign_url}{candidate.film_id}/",
+                key,
+                key,
                 _("Assign to this film"),
+                key,
             )
-            if assign_url and candidate.film_id
+            if assign_url and candidate.film_id and key <= 9
             else ""
         )
-        rows.append(
-            (
+        evidence = ", ".join(candidate.evidence) or "—"
+        title = (
+            format_html(
+                '<a href="{}" title="{}">{}</a>',
+                reverse("admin:films_film_change", args=[candidate.film_id]),
+                evidence,
                 candidate_label(candidate),
-                f"{candidate.score:g}",
-                ", ".join(candidate.evidence) or "—",
-                button,
             )
+            if candidate.film_id
+            else candidate_label(candidate)
         )
+        rows.append((title, f"{candidate.score:g}", "" if compact else evidence, button))
+    more = len(candidates) - len(rows)
+    item = (
+        "<li><strong>{}</strong> · {}{}{}</li>"
+        if compact
+        else ("<li><strong>{}</strong> · score {} · <small>{}</small>{}</li>")
+    )
     return format_html(
-        '<ol class="match-candidates">{}</ol>',
-        format_html_join("", "<li><strong>{}</strong> · score {} · <small>{}</small>{}</li>", rows),
+        '<ol class="match-candidates">{}</ol>{}',
+        format_html_join("", item, rows),
+        format_html('<small class="more-candidates">+{}</small>', more) if more > 0 else "",
     )
 
 
@@ -138,3 +163,19 @@ class SynopsisColumns:
         if synopsis.language_uncertain:
             reasons.append(_("language unsure"))
         return format_html_join(", ", "{}", ((reason,) for reason in reasons)) or "—"
+
+
+def text_diff(before: str, after: str) -> SafeString:
+    """Word by word: removed words in <del>, added ones in <ins> (an import's changes)."""
+    old, new = before.split(), after.split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            parts.append(format_html("<del>{}</del>", " ".join(old[i1:i2])))
+        if op in ("insert", "replace"):
+            parts.append(format_html("<ins>{}</ins>", " ".join(new[j1:j2])))
+        if op == "equal":
+            parts.append(format_html("{}", " ".join(old[i1:i2])))
+    return format_html(
+        '<p class="text-diff">{}</p>', format_html_join(" ", "{}", ((p,) for p in parts))
+    )

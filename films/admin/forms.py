@@ -8,7 +8,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from ..importer.storing import checksum
-from ..languages import to_bcp47
+from ..languages import LANGUAGES, to_bcp47
 from ..models import Film, Synopsis
 from ..review import EDITOR_FIELDS
 
@@ -29,6 +29,27 @@ def touched_editor_fields(form: forms.ModelForm) -> set[str]:
     }
 
 
+class LanguageTagInput(forms.TextInput):
+    """A tag box offering the table's languages (films/languages/table.py) as it is typed in;
+    any other BCP 47 tag may still be typed, for a language outside the table."""
+
+    template_name = "admin/films/widgets/language_tag.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"size": 12, "autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-languages"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["languages"] = [
+            (language.tag, f"{language.own_name} · {language.english_name}")
+            for language in sorted(LANGUAGES, key=lambda language: language.english_name)
+        ]
+        return context
+
+
 def clean_language_tag(value: str) -> str:
     tag = to_bcp47(value or "")
     if not _LANGUAGE_TAG.match(tag):
@@ -46,6 +67,7 @@ class SynopsisForm(forms.ModelForm):
     class Meta:
         model = Synopsis
         fields = ["text", "film", "language", *ATTRIBUTION_FIELDS]
+        widgets = {"language": LanguageTagInput()}
         # Django 6's default; an address typed without a scheme is taken as https.
 
     source_url = forms.URLField(
@@ -114,7 +136,10 @@ class SetLanguageForm(forms.Form):
     language = forms.CharField(
         label=_("Language"),
         max_length=35,
-        help_text=_("BCP 47 tag such as “da”, “nb”, “sv” or “th”."),
+        widget=LanguageTagInput(),
+        help_text=_(
+            "Pick one of the catalogue's languages, or type any BCP 47 tag such as “nb” or “pt-BR”."
+        ),
     )
 
     def clean_language(self) -> str:

@@ -110,6 +110,11 @@ def analyse_file(path: Path, *, matcher: FilmMatcher, encoding: str | None) -> F
         text = read_source(path, encoding=encoding)
     except SourceError as error:
         return FileAnalysis(error=str(error))
+    return analyse_text(text, matcher=matcher)
+
+
+def analyse_text(text: str, *, matcher: FilmMatcher) -> FileAnalysis:
+    """Segment and analyse a file's decoded text (an admin upload is decoded when it arrives)."""
     documents = split_documents(text)
     if not documents:
         return FileAnalysis(error="no synopsis text found (only headers or symbols)")

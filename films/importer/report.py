@@ -30,6 +30,12 @@ class SynopsisReport:
     action: str = ""
     note: str = ""
     best: dict | None = None  # the film chosen at any confidence (docs/matching.md)
+    checksum: str = ""
+    # The text this synopsis had before the import changed it (or the editor's version kept
+    # beside the new one): the progress view shows the difference.
+    previous_text: str = ""
+    # Its new text, kept in the report only beside a ``previous_text``.
+    text: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -45,7 +51,34 @@ class SynopsisReport:
             "note": self.note,
             "candidates": self.candidates,
             "best": self.best,
+            "checksum": self.checksum,
+            "previous_text": self.previous_text,
+            "text": self.text,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SynopsisReport":
+        """The report of one synopsis back from :meth:`as_dict` (an admin import stores that)."""
+        first_line, last_line = data["lines"]
+        return cls(
+            first_line=first_line,
+            last_line=last_line,
+            blocks=data["blocks"],
+            language=data["language"],
+            language_confidence=data["language_confidence"],
+            language_uncertain=False,
+            film=data["film"],
+            match_confidence=data["match_confidence"],
+            evidence=data["evidence"],
+            candidates=data["candidates"],
+            status=data["status"],
+            action=data["action"],
+            note=data["note"],
+            checksum=data.get("checksum", ""),
+            previous_text=data.get("previous_text", ""),
+            text=data.get("text", ""),
+            best=data.get("best"),
+        )
 
 
 @dataclass
@@ -62,6 +95,15 @@ class FileReport:
             "error": self.error or None,
             "synopses": [synopsis.as_dict() for synopsis in self.synopses],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FileReport":
+        return cls(
+            path=data["path"],
+            status=data["status"],
+            error=data["error"] or "",
+            synopses=[SynopsisReport.from_dict(entry) for entry in data["synopses"]],
+        )
 
 
 @dataclass
@@ -89,6 +131,19 @@ class ImportReport:
             totals[action] = sum(1 for s in synopses if s.action == action)
         totals[Action.DUPLICATE] = sum(1 for s in synopses if s.action == Action.DUPLICATE)
         return totals
+
+    def summary(self) -> str:
+        """The one-line summary the import command prints (and the admin's import page shows)."""
+        totals = self.totals
+        prefix = "Dry run (nothing saved): " if self.dry_run else ""
+        return (
+            f"{prefix}{totals['files']} files, {totals['blocks']} synopsis blocks → "
+            f"{totals['synopses']} synopses of {totals['films']} films: "
+            f"{totals['created']} created, {totals['updated']} updated, "
+            f"{totals['unchanged']} unchanged, {totals['kept']} kept (edited), "
+            f"{totals['duplicate']} duplicates, {totals['for_review']} for review, "
+            f"{totals['failed']} files failed."
+        )
 
     def as_dict(self) -> dict:
         return {

@@ -72,6 +72,7 @@ def import_file(
     matcher: FilmMatcher,
     encoding: str | None = None,
     analysed: Callable[[], FileAnalysis] | None = None,
+    source_file: str | None = None,
 ) -> FileReport:
     """Import one file in its own transaction; a file that cannot be read changes nothing.
 
@@ -101,6 +102,7 @@ def import_file(
             if id(stored) in lost:
                 action, note = Action.DUPLICATE, "stored meanwhile by another import"
         film = analysis.match.film
+        digest = checksum(analysis.text)
         report.synopses.append(
             SynopsisReport(
                 first_line=analysis.first_line,
@@ -117,6 +119,9 @@ def import_file(
                 action=action,
                 note=note or analysis.language.note or analysis.match.reason,
                 best=analysis.match.best.to_json() if analysis.match.best else None,
+                checksum=digest,
+                previous_text=rows.previous_text.get(digest, ""),
+                text=analysis.text if digest in rows.previous_text else "",
             )
         )
     return report

@@ -72,6 +72,10 @@ class FileRows:
             self.by_place[row.source_first_line].append(rows.setdefault(row.pk, row))
         self.created: list[Synopsis] = []
         self.updated: dict[int, Synopsis] = {}
+        # An editor's synopsis whose source text changed: the new text is offered beside it.
+        self.proposed: list[Synopsis] = []
+        # By new checksum: the text a changed synopsis had before, for the report's diff.
+        self.previous_text: dict[str, str] = {}
 
     def at_place(self, first_line: int) -> Synopsis | None:
         """The file's synopsis that starts at ``first_line``, if any."""
@@ -102,7 +106,14 @@ def store(analysis: SynopsisAnalysis, *, source_file: str, rows: FileRows) -> tu
     if existing is None:
         existing = rows.at_place(analysis.first_line)
         if existing is not None and not importer_may_overwrite(existing):
-            return Action.KEPT, "the source changed, but an editor's version is kept"
+            rows.previous_text[digest] = existing.text
+            if existing.proposed_checksum != digest:
+                existing.proposed_text, existing.proposed_checksum = analysis.text, digest
+                rows.proposed.append(existing)
+            return (
+                Action.KEPT,
+                "the source changed; an editor's version is kept, the new text offered",
+            )
     elif existing.source_file != source_file:
         return Action.DUPLICATE, f"same text as {existing.source_file}:{existing.source_first_line}"
     if existing is not None and not importer_may_overwrite(existing):
@@ -118,6 +129,8 @@ def store(analysis: SynopsisAnalysis, *, source_file: str, rows: FileRows) -> tu
             analysis.last_line,
         )
         same_text = existing.text == analysis.text
+        if not same_text:
+            rows.previous_text[digest] = existing.text
     synopsis.text = analysis.text
     synopsis.source_file = source_file
     synopsis.source_checksum = digest
@@ -152,6 +165,7 @@ def write(rows: FileRows) -> set[int]:
             Synopsis.objects.bulk_update(
                 list(rows.updated.values()), _STORED_FIELDS, batch_size=_WRITE_BATCH
             )
+            Synopsis.objects.bulk_update(rows.proposed, ["proposed_text", "proposed_checksum"])
             if rows.created or rows.updated:
                 bump_generation()  # bulk writes send no post_save: the pages must know
     except IntegrityError:

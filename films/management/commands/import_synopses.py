@@ -104,13 +104,4 @@ class Command(BaseCommand):
                         f"{file_report.path}:{synopsis.first_line}-{synopsis.last_line} "
                         f"[{synopsis.language}] {film} ({synopsis.action}) {synopsis.evidence}"
                     )
-        totals = report.totals
-        prefix = "Dry run (nothing saved): " if report.dry_run else ""
-        self.stdout.write(
-            f"{prefix}{totals['files']} files, {totals['blocks']} synopsis blocks → "
-            f"{totals['synopses']} synopses of {totals['films']} films: "
-            f"{totals['created']} created, {totals['updated']} updated, "
-            f"{totals['unchanged']} unchanged, {totals['kept']} kept (edited), "
-            f"{totals['duplicate']} duplicates, {totals['for_review']} for review, "
-            f"{totals['failed']} files failed."
-        )
+        self.stdout.write(report.summary())
