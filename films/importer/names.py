@@ -126,7 +126,8 @@ def _word_facts(word: str) -> tuple[str, bool, bool]:
     return folded, folded.isascii(), first.isupper() or first.lower() == first.upper()
 
 
-def _token(word: str, *, sentence_start: bool) -> Token:
+@lru_cache(maxsize=131072)
+def _token(word: str, sentence_start: bool) -> Token:
     folded, latin, capital = _word_facts(word)
     return Token(word, folded, latin, capital, sentence_start)
 
@@ -158,7 +159,7 @@ def tokenise(text: str) -> list[Token]:
         word = match.group().replace("'", "").replace("’", "")
         parts = _east_asian_runs(word) if _EAST_ASIAN_CHAR.search(word) else (word,)
         for part in parts:
-            tokens.append(_token(part, sentence_start=sentence_start))
+            tokens.append(_token(part, sentence_start))
             sentence_start = False
     return tokens
 
@@ -223,10 +224,14 @@ def spells_name_word(
 def lookup_keys(token: Token) -> tuple[str, ...]:
     """Keys under which names that may start with ``token`` are filed (see :func:`name_keys`)."""
     if token.latin:
-        return (token.folded[:3],)
+        return (token.folded[:MIN_FLEXIBLE],)
     return ("~" + token.sound[:2],)
 
 
 def name_keys(name_word: str) -> tuple[str, ...]:
-    """Keys to file a name under, by its first word: its spelling and its sound."""
-    return (name_word[:3], "~" + skeleton(name_word)[:2])
+    """Keys to file a name under, by its first word: its spelling and its sound.
+
+    A Latin word with an ending keeps the name's first MIN_FLEXIBLE letters (a shorter name
+    matches only whole), so those letters are its key.
+    """
+    return (name_word[:MIN_FLEXIBLE], "~" + skeleton(name_word)[:2])
