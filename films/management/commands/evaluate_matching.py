@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from films.importer.evaluation import (
     KEPT_OUT,
@@ -52,6 +53,10 @@ class Command(BaseCommand):
             verdicts = evaluate(directory=directory, key=read_key(key) if key else {})
         except KeyFileError as error:
             raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            raise CommandError(
+                f"the database is not ready ({error}): run manage.py migrate"
+            ) from error
         by_language = tally(verdicts, lambda v: v.expected.language or v.language)
         by_film = tally(
             verdicts,
