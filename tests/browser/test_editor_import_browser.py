@@ -13,15 +13,16 @@ import pytest
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from films.models import ReviewStatus, Synopsis
+from films.models import KnowledgeKind, ReviewStatus, Synopsis
 
-from ..factories import make_catalogue
+from ..factories import FilmKnowledgeFactory, make_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "a-long-test-password"
 ENGLISH = "Rocky trains again in Philadelphia and climbs the museum steps before one more fight.\n"
-GERMAN = "Rocky Balboa kämpft in Moskau gegen Ivan Drago und gewinnt nach zwölf harten Runden.\n"
+# A name two films share and nothing else: the matcher leaves it to an editor.
+GERMAN = "Apollo Creed kämpft wieder um den Titel und gewinnt nach zwölf harten Runden.\n"
 
 
 @pytest.fixture
@@ -69,7 +70,9 @@ def worker(transactional_db):
 def test_an_editor_imports_reviews_and_sees_history(
     live_server, page, screenshot, worker, tmp_path, django_user_model
 ):
-    make_catalogue()
+    films = make_catalogue()
+    for slug in ("rocky", "rocky-ii"):
+        FilmKnowledgeFactory(film=films[slug], text="Apollo Creed", kind=KnowledgeKind.CHARACTER)
     django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
     (tmp_path / "english.txt").write_text(ENGLISH, encoding="utf-8")
     (tmp_path / "german-latin1.txt").write_bytes(GERMAN.encode("latin-1"))
