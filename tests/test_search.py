@@ -15,12 +15,11 @@ from .factories import FilmFactory, SynopsisFactory
 
 
 def test_search_columns_keep_danish_letters_but_fold_spanish_accents():
-    assert search_columns(text="De mødes", language="da").search_blob == "de mødes"
-    assert search_columns(text="Decisión", language="es").search_blob == "decision"
+    assert search_columns(text="De mødes", language="da").search_text == "de mødes"
+    assert search_columns(text="Decisión", language="es").search_text == "decision"
     columns = search_columns(text="ร็อคกี้ยังคง", language="th")
     assert columns.search_config == "simple"
     assert columns.search_text == "ร็อคกี้ ยังคง"
-    assert columns.search_blob == "ร็อคกี้ยังคง"
 
 
 def test_clean_query_caps_length_and_drops_nul():

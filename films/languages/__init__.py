@@ -2,7 +2,7 @@
 
 Tags are BCP 47. A tag the table lacks still works: its names come from Django's
 ``LANG_INFO`` (or are the tag itself), it is searched with the "simple" config and its
-accents are folded. Everything per language (search config, accents, detector, segmenter,
+accents are folded. Everything per language (search config, stemmer, accents, detector, segmenter,
 articles, name endings, web font) is read from the table here; docs/languages.md.
 """
 
@@ -34,6 +34,7 @@ __all__ = [
     "preferred_order",
     "search_config_for",
     "segment_words",
+    "stemmer_for",
     "to_bcp47",
 ]
 
@@ -137,6 +138,12 @@ def search_config_for(tag: str) -> str:
     """Return the PostgreSQL text-search config of a BCP 47 tag: "da-DK" → "danish"."""
     entry = _BY_PRIMARY.get(_primary(tag))
     return entry.search_config if entry else FALLBACK_CONFIG
+
+
+def stemmer_for(tag: str) -> str:
+    """Return the Snowball algorithm of a BCP 47 tag ("da-DK" → "danish"), "" for none."""
+    entry = _BY_PRIMARY.get(_primary(tag))
+    return entry.stemmer if entry else ""
 
 
 def keeps_accents(tag: str) -> bool:

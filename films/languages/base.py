@@ -29,6 +29,9 @@ class Language:
     english_name: str = ""
     own_name: str = ""  # as the language menu shows it, capitalised
     search_config: str = "simple"  # PostgreSQL text-search configuration (`\dF`)
+    # Snowball algorithm (PyStemmer's name) SQLite's index stems with; "" for none. Where
+    # PostgreSQL has a Snowball config it is the same algorithm, so both find the same words.
+    stemmer: str = ""
     # Marked letters are letters of their own: folding them makes false matches (Danish
     # "mødes" meets / "modes" fashions, Swedish "får" sheep / "far" father).
     keeps_accents: bool = False
