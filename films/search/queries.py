@@ -289,7 +289,7 @@ class SearchResults:
             film.match_title_language = match.language if match else None
             film.match_title_kind = match.kind if match else None
             film.match_title_near = bool(match and match.near)
-            film.match_explanation = match.explanation if match else ""
+            film.match_title_label = match.label if match else ""
             films.append(film)
         if snippets:
             attach_snippets(films, self.query, tsquery=self.tsquery)

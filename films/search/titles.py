@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..caching import catalogue_generation
@@ -33,9 +33,10 @@ NEAR_MIN_LENGTH = 4
 # Corrected spellings tried at most, and title words considered per query word.
 NEAR_KEYS = 6
 NEAR_WORDS = 3
-# pg_trgm word similarity at which a title is a candidate: one edit in a 4-letter word
-# leaves 2 of its 5 trigrams (0.4); the edit-distance check then decides.
-TRIGRAM_THRESHOLD = 0.35
+# pg_trgm word similarity at which a title is a candidate: a word with two letters swapped
+# scores 0.2 against the word meant ("rcoky" / "rocky"), one letter replaced in a 4-letter
+# word 0.25; the edit-distance check then decides, as on SQLite.
+TRIGRAM_THRESHOLD = 0.2
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,17 @@ class TitleMatch:
     near: bool = False  # found by correcting a typo
 
     @property
-    def explanation(self):
-        """What the result says about it, in the visitor's language (lazy)."""
+    def label(self):
+        """What the result calls this title, in the visitor's language (lazy): "Spanish title"."""
         if self.near:
-            return format_lazy(_("Close to your search: {title}"), title=self.title)
+            return _("Close to your search")
         if self.kind == "original":
-            return format_lazy(_("Original title: {title}"), title=self.title)
+            return _("Original title")
         if self.kind == "alias":
-            return format_lazy(_("Also known as: {title}"), title=self.title)
+            return _("Also known as")
         # Django's catalogues translate its language names ("Spanish" → "Spansk").
         language = _(english_name(self.language)) if self.language else _("Other")
-        return format_lazy(_("{language} title: {title}"), language=language, title=self.title)
+        return capfirst(format_lazy(_("{language} title"), language=language))
 
 
 def _matching(key: str) -> tuple[Q, Q]:
