@@ -55,7 +55,7 @@ LANGUAGES: tuple[Language, ...] = (
         name_endings=("s", "es"),
     ),
     Language("et", stemmer="estonian", keeps_accents=True, detector="et"),
-    Language("eu", search_config="basque"),
+    Language("eu", search_config="basque", stemmer="basque"),
     Language("fa", stemmer="persian", detector="fa"),
     Language("fi", search_config="finnish", stemmer="finnish", keeps_accents=True, detector="fi"),
     Language("fo", english_name="Faroese", own_name="Føroyskt", keeps_accents=True),
@@ -66,7 +66,7 @@ LANGUAGES: tuple[Language, ...] = (
         detector="fr",
         articles=("le", "la", "les", "l"),
     ),
-    Language("ga", search_config="irish"),
+    Language("ga", search_config="irish", stemmer="irish"),
     Language("gu", english_name="Gujarati", own_name="ગુજરાતી", detector="gu"),
     Language("he", detector="he"),
     Language("hi", search_config="hindi", stemmer="hindi", detector="hi"),
@@ -74,8 +74,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "hu", search_config="hungarian", stemmer="hungarian", keeps_accents=True, detector="hu"
     ),
-    Language("hy", search_config="armenian"),
-    Language("id", search_config="indonesian"),
+    Language("hy", search_config="armenian", stemmer="armenian"),
+    Language("id", search_config="indonesian", stemmer="indonesian"),
     Language("is", keeps_accents=True),
     Language(
         "it",
@@ -124,7 +124,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language("ru", search_config="russian", stemmer="russian", detector="ru"),
     Language("sk", keeps_accents=True, detector="sk"),
     Language("sl", detector="sl"),
-    Language("sr", search_config="serbian"),
+    Language("sr", search_config="serbian", stemmer="serbian"),
     Language(
         "sv",
         search_config="swedish",
@@ -147,7 +147,9 @@ LANGUAGES: tuple[Language, ...] = (
     Language("uk", detector="uk"),
     Language("ur", detector="ur"),
     Language("vi", keeps_accents=True, detector="vi"),  # tones and ơ, ư, đ are letters
-    Language("yi", english_name="Yiddish", own_name="ייִדיש", search_config="yiddish"),
+    Language(
+        "yi", english_name="Yiddish", own_name="ייִדיש", search_config="yiddish", stemmer="yiddish"
+    ),
     Language("zh-Hans", detector="zh-cn"),
     Language("zh-Hant", detector="zh-tw"),
     # A synopsis whose language could not be told: the review queue's.
