@@ -60,7 +60,7 @@ def _search_terms(search_text: str | None, language: str | None) -> str:
     # Called by SQLite inside a write: never raise (an exception would fail the write).
     try:
         return index_terms(search_text or "", language or "")
-    except Exception:  # noqa: BLE001 - a synopsis must always be storable
+    except Exception:  # a synopsis must always be storable, even unsearchable
         return search_text or ""
 
 

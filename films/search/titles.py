@@ -183,12 +183,14 @@ def _candidate_words(word: str) -> set[str]:
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
                 [str(TRIGRAM_THRESHOLD)],
             )
-            cursor.execute(
-                f"(SELECT title_key FROM {Film._meta.db_table} WHERE %s <%% title_key LIMIT 500) "
-                f"UNION (SELECT title_key FROM {FilmTitle._meta.db_table} "
-                "WHERE %s <%% title_key LIMIT 500)",
-                [word, word],
-            )
+            # The most similar titles first (<<-> is 1 - word similarity), so a cap keeps
+            # the words meant even when a common trigram finds thousands.
+            selects = [
+                f"(SELECT title_key FROM {model._meta.db_table} WHERE %s <%% title_key "
+                "ORDER BY %s <<-> title_key LIMIT 200)"
+                for model in (Film, FilmTitle)
+            ]
+            cursor.execute(" UNION ".join(selects), [word] * 4)
             return {w for (key,) in cursor.fetchall() for w in key.split()}
     index = _title_words_index()
     return set().union(*(index.get(deleted, ()) for deleted in _deletions(word)))
