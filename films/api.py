@@ -15,6 +15,17 @@ class FilmPagination(PageNumberPagination):
     page_size = PAGE_SIZE
 
 
+# Present only in a search's results: the schema marks them optional (not required).
+SEARCH_FIELDS = (
+    "match_language",
+    "match_snippet",
+    "match_title",
+    "match_title_language",
+    "match_title_kind",
+    "match_title_near",
+)
+
+
 class FilmListSerializer(serializers.ModelSerializer):
     franchise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     languages = serializers.SerializerMethodField()
@@ -46,12 +57,7 @@ class FilmListSerializer(serializers.ModelSerializer):
             "franchise",
             "languages",
             "url",
-            "match_language",
-            "match_snippet",
-            "match_title",
-            "match_title_language",
-            "match_title_kind",
-            "match_title_near",
+            *SEARCH_FIELDS,
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -85,19 +91,9 @@ class FilmListSerializer(serializers.ModelSerializer):
     def to_representation(self, film):
         data = super().to_representation(film)
         if not self.context.get("searching"):
-            for name in self.SEARCH_FIELDS:
+            for name in SEARCH_FIELDS:
                 data.pop(name)
         return data
-
-    # Present only in a search's results: the schema marks them optional (not required).
-    SEARCH_FIELDS = (
-        "match_language",
-        "match_snippet",
-        "match_title",
-        "match_title_language",
-        "match_title_kind",
-        "match_title_near",
-    )
 
 
 class FilmListSchema(OpenApiSerializerExtension):
@@ -108,7 +104,7 @@ class FilmListSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         schema["required"] = [
-            name for name in schema.get("required", []) if name not in self.target.SEARCH_FIELDS
+            name for name in schema.get("required", []) if name not in SEARCH_FIELDS
         ]
         return schema
 

@@ -2,8 +2,8 @@ r"""THE table of the catalogue's languages: everything else reads it (docs/langu
 
 Adding a language is one entry here plus its rows in tests/test_languages.py. Search
 configs are PostgreSQL's (`\dF`); a language without one is searched with "simple".
-``stemmer`` is the Snowball algorithm (PyStemmer) of SQLite's full-text index: the same
-algorithm as the PostgreSQL config where there is one (docs/search.md).
+``stemmer`` is the Snowball algorithm (PyStemmer) of SQLite's full-text index: by default
+the config's own, which PostgreSQL stems with; named only where PostgreSQL has no config.
 ``detector`` is the langdetect profile the importer weighs by default: a language with a
 profile but none here (Indonesian) is still detected when DJANGO_IMPORT_LANGUAGES names it.
 """
@@ -15,15 +15,14 @@ from .base import Language
 _SCANDINAVIAN_ENDINGS = ("s", "e", "en", "ens", "er", "ers", "n")
 
 LANGUAGES: tuple[Language, ...] = (
-    Language("ar", search_config="arabic", stemmer="arabic", detector="ar"),
+    Language("ar", search_config="arabic", detector="ar"),
     Language("bg", detector="bg"),
     Language("bn", detector="bn"),
-    Language("ca", search_config="catalan", stemmer="catalan", detector="ca"),
+    Language("ca", search_config="catalan", detector="ca"),
     Language("cs", stemmer="czech", keeps_accents=True, detector="cs"),
     Language(
         "da",
         search_config="danish",
-        stemmer="danish",
         keeps_accents=True,
         detector="da",
         close_group="scandinavian",
@@ -32,16 +31,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "de",
         search_config="german",
-        stemmer="german",
         keeps_accents=True,
         detector="de",
         name_endings=("s", "e", "en", "ens", "n"),
     ),
-    Language("el", search_config="greek", stemmer="greek", detector="el"),
+    Language("el", search_config="greek", detector="el"),
     Language(
         "en",
         search_config="english",
-        stemmer="english",
         detector="en",
         articles=("the", "a", "an"),
         name_endings=("s", "es"),
@@ -49,69 +46,45 @@ LANGUAGES: tuple[Language, ...] = (
     Language(
         "es",
         search_config="spanish",
-        stemmer="spanish",
         detector="es",
         articles=("el", "la", "los", "las"),
         name_endings=("s", "es"),
     ),
     Language("et", stemmer="estonian", keeps_accents=True, detector="et"),
-    Language("eu", search_config="basque", stemmer="basque"),
+    Language("eu", search_config="basque"),
     Language("fa", stemmer="persian", detector="fa"),
-    Language("fi", search_config="finnish", stemmer="finnish", keeps_accents=True, detector="fi"),
+    Language("fi", search_config="finnish", keeps_accents=True, detector="fi"),
     Language("fo", english_name="Faroese", own_name="Føroyskt", keeps_accents=True),
-    Language(
-        "fr",
-        search_config="french",
-        stemmer="french",
-        detector="fr",
-        articles=("le", "la", "les", "l"),
-    ),
-    Language("ga", search_config="irish", stemmer="irish"),
+    Language("fr", search_config="french", detector="fr", articles=("le", "la", "les", "l")),
+    Language("ga", search_config="irish"),
     Language("gu", english_name="Gujarati", own_name="ગુજરાતી", detector="gu"),
     Language("he", detector="he"),
-    Language("hi", search_config="hindi", stemmer="hindi", detector="hi"),
+    Language("hi", search_config="hindi", detector="hi"),
     Language("hr", detector="hr"),
-    Language(
-        "hu", search_config="hungarian", stemmer="hungarian", keeps_accents=True, detector="hu"
-    ),
-    Language("hy", search_config="armenian", stemmer="armenian"),
-    Language("id", search_config="indonesian", stemmer="indonesian"),
+    Language("hu", search_config="hungarian", keeps_accents=True, detector="hu"),
+    Language("hy", search_config="armenian"),
+    Language("id", search_config="indonesian"),
     Language("is", keeps_accents=True),
-    Language(
-        "it",
-        search_config="italian",
-        stemmer="italian",
-        detector="it",
-        articles=("il", "lo", "la", "l"),
-    ),
+    Language("it", search_config="italian", detector="it", articles=("il", "lo", "la", "l")),
     Language("ja", detector="ja"),
     Language("kn", detector="kn"),
     Language("ko", detector="ko"),
-    Language("lt", search_config="lithuanian", stemmer="lithuanian", detector="lt"),
+    Language("lt", search_config="lithuanian", detector="lt"),
     Language("lv", detector="lv"),
     Language("mk", detector="mk"),
     Language("ml", detector="ml"),
     Language("mr", detector="mr"),
     Language(
-        "nb",
-        search_config="norwegian",
-        stemmer="norwegian",
-        keeps_accents=True,
-        name_endings=_SCANDINAVIAN_ENDINGS,
+        "nb", search_config="norwegian", keeps_accents=True, name_endings=_SCANDINAVIAN_ENDINGS
     ),
-    Language("ne", search_config="nepali", stemmer="nepali", detector="ne"),
-    Language("nl", search_config="dutch", stemmer="dutch", detector="nl", name_endings=("s", "en")),
+    Language("ne", search_config="nepali", detector="ne"),
+    Language("nl", search_config="dutch", detector="nl", name_endings=("s", "en")),
     Language(
-        "nn",
-        search_config="norwegian",
-        stemmer="norwegian",
-        keeps_accents=True,
-        name_endings=_SCANDINAVIAN_ENDINGS,
+        "nn", search_config="norwegian", keeps_accents=True, name_endings=_SCANDINAVIAN_ENDINGS
     ),
     Language(
         "no",
         search_config="norwegian",
-        stemmer="norwegian",
         keeps_accents=True,
         detector="no",
         close_group="scandinavian",
@@ -119,22 +92,21 @@ LANGUAGES: tuple[Language, ...] = (
     ),
     Language("pa", detector="pa"),
     Language("pl", stemmer="polish", keeps_accents=True, detector="pl"),
-    Language("pt", search_config="portuguese", stemmer="portuguese", detector="pt"),
-    Language("ro", search_config="romanian", stemmer="romanian", detector="ro"),
-    Language("ru", search_config="russian", stemmer="russian", detector="ru"),
+    Language("pt", search_config="portuguese", detector="pt"),
+    Language("ro", search_config="romanian", detector="ro"),
+    Language("ru", search_config="russian", detector="ru"),
     Language("sk", keeps_accents=True, detector="sk"),
     Language("sl", detector="sl"),
-    Language("sr", search_config="serbian", stemmer="serbian"),
+    Language("sr", search_config="serbian"),
     Language(
         "sv",
         search_config="swedish",
-        stemmer="swedish",
         keeps_accents=True,
         detector="sv",
         close_group="scandinavian",
         name_endings=_SCANDINAVIAN_ENDINGS,
     ),
-    Language("ta", search_config="tamil", stemmer="tamil", detector="ta"),
+    Language("ta", search_config="tamil", detector="ta"),
     Language("te", detector="te"),
     Language(
         "th",
@@ -143,13 +115,11 @@ LANGUAGES: tuple[Language, ...] = (
         own_script=thai.LETTER,
         web_font="fonts/NotoSansThai-Regular.ttf",
     ),
-    Language("tr", search_config="turkish", stemmer="turkish", keeps_accents=True, detector="tr"),
+    Language("tr", search_config="turkish", keeps_accents=True, detector="tr"),
     Language("uk", detector="uk"),
     Language("ur", detector="ur"),
     Language("vi", keeps_accents=True, detector="vi"),  # tones and ơ, ư, đ are letters
-    Language(
-        "yi", english_name="Yiddish", own_name="ייִדיש", search_config="yiddish", stemmer="yiddish"
-    ),
+    Language("yi", english_name="Yiddish", own_name="ייִדיש", search_config="yiddish"),
     Language("zh-Hans", detector="zh-cn"),
     Language("zh-Hant", detector="zh-tw"),
     # A synopsis whose language could not be told: the review queue's.
