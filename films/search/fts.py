@@ -2,7 +2,8 @@
 
 SQLite (the embedded default) has no ``tsvector``; FTS5 is built into Python's sqlite3 and
 answers a word among 100,000 synopses in milliseconds with bm25 ranking and snippets
-(docs/search.md). Imports no models: the migration that creates the index uses it too.
+(docs/search.md). Imports no models (the migration that creates the index uses it), and
+holds the SQLite side of the search's queries: first matches, snippets.
 
 The table is an *external content* table over ``films_synopsis``: it stores the index only.
 Triggers fill it on every insert, update and delete, so bulk writes (the importer's
@@ -19,10 +20,13 @@ than FTS5 finds in it; its snippets are marked in Python, as on PostgreSQL.
 
 from collections.abc import Iterable
 
+from django.db import connection
+
 from .analysis import ParsedQuery, QueryTerm, index_terms, query_words
 
 TABLE = "films_synopsis_fts"
 CONTENT_TABLE = "films_synopsis"
+FILM_TABLE = "films_film"
 FUNCTION = "films_search_terms"
 # Folding is done in Python; FTS5 only splits on what is not a letter, mark or number
 # (marks too: Thai vowels are marks) and must not fold accents again (Danish "ø").
@@ -119,3 +123,50 @@ def match_expression(query: ParsedQuery, languages: Iterable[tuple[str, bool]]) 
     )
     expressions.pop("", None)
     return " OR ".join(f"({expression})" for expression in expressions)
+
+
+def first_matches(films, *, match: str, language: str | None, limit: int) -> list[tuple]:
+    """(film id, film title key, year, synopsis id, rank) of the first ``limit`` published
+    synopses of ``films`` that ``match`` finds, in ``language`` if given.
+
+    Driven by the FTS5 index, joined to synopses and films by primary key and stopped by
+    the LIMIT: only the rows returned are ranked (bm25 counts the word's synopses once,
+    for its weight). bm25 is lower for better matches: negated, higher is better.
+    """
+    if not match:
+        return []
+    conditions, params = [], [match]
+    if language:
+        conditions.append("synopsis.language = %s")
+        params.append(language)
+    if films.query.has_filters():
+        sql, film_params = films.order_by().values("pk").query.sql_with_params()
+        conditions.append(f"synopsis.film_id IN ({sql})")
+        params.extend(film_params)
+    where = "".join(f" AND {condition}" for condition in conditions)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT synopsis.film_id, film.title_key, film.year, synopsis.id, -bm25({TABLE}) "
+            f"FROM {TABLE} JOIN {CONTENT_TABLE} AS synopsis ON synopsis.id = {TABLE}.rowid "
+            f"JOIN {FILM_TABLE} AS film ON film.id = synopsis.film_id "
+            f"WHERE {TABLE} MATCH %s{where} LIMIT %s",
+            [*params, limit],
+        )
+        return cursor.fetchall()
+
+
+def snippets(ids: set[int], match: str, *, start: str, stop: str) -> list[tuple]:
+    """(id, language, text, snippet) of the synopses ``ids``, the words ``match`` found
+    between ``start`` and ``stop``; none when ``match`` is empty."""
+    if not match or not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT synopsis.id, synopsis.language, synopsis.text, "
+            f"snippet({TABLE}, 0, %s, %s, ' … ', 32) FROM {TABLE} "
+            f"JOIN {CONTENT_TABLE} AS synopsis ON synopsis.id = {TABLE}.rowid "
+            f"WHERE {TABLE} MATCH %s AND {TABLE}.rowid IN ({marks})",
+            [start, stop, match, *sorted(ids)],
+        )
+        return cursor.fetchall()

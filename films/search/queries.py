@@ -163,36 +163,6 @@ def near_title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> lis
     return hits
 
 
-def _fts_hits(films, *, language: str | None, match: str, cap: int) -> list[tuple]:
-    """SQLite: the first ``cap`` + 1 published synopses FTS5 matches, with their bm25.
-
-    Driven by the FTS5 index, joined to synopses and films by primary key and stopped by
-    the LIMIT, so only the rows it returns are ranked: as on PostgreSQL, a common word
-    costs what a rare one does. bm25 is lower for better matches: negated here.
-    """
-    if not match:
-        return []
-    conditions, params = [], [match]
-    if language:
-        conditions.append("synopsis.language = %s")
-        params.append(language)
-    if films.query.has_filters():
-        sql, film_params = films.order_by().values("pk").query.sql_with_params()
-        conditions.append(f"synopsis.film_id IN ({sql})")
-        params.extend(film_params)
-    where = "".join(f" AND {condition}" for condition in conditions)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT synopsis.film_id, film.title_key, film.year, synopsis.id, "
-            f"-bm25({fts.TABLE}) FROM {fts.TABLE} "
-            f"JOIN {Synopsis._meta.db_table} AS synopsis ON synopsis.id = {fts.TABLE}.rowid "
-            f"JOIN {Film._meta.db_table} AS film ON film.id = synopsis.film_id "
-            f"WHERE {fts.TABLE} MATCH %s{where} LIMIT %s",
-            [*params, cap + 1],
-        )
-        return cursor.fetchall()
-
-
 def text_hits(
     films,
     query: ParsedQuery,
@@ -205,7 +175,7 @@ def text_hits(
 
     Only the first ``cap`` matching synopses are ranked, in one query: a word found in
     half of a million synopses costs as much as a rare one. ``tsquery`` is
-    :func:`text_search_query`'s (SQLite: the FTS5 match expression, :func:`_fts_hits`).
+    :func:`text_search_query`'s (SQLite: the FTS5 match expression, :func:`fts.first_matches`).
     On PostgreSQL the match runs
     in a MATERIALIZED CTE so it is planned as if every row were wanted (the GIN index for
     selective words, a scan that stops early for common ones), while the outer LIMIT stops
@@ -231,7 +201,7 @@ def text_hits(
             )
             found = cursor.fetchall()
     else:
-        found = _fts_hits(films, language=language, match=tsquery, cap=cap)
+        found = fts.first_matches(films, match=tsquery, language=language, limit=cap + 1)
     capped = len(found) > cap
     best: dict[int, FilmHit] = {}
     for film_id, title_key_, year, synopsis_id, rank in found[:cap]:
@@ -343,19 +313,12 @@ def search_films(films, raw: str | None, *, language: str | None = None):
 
 def _fts_snippets(ids: set[int], match: str) -> list[tuple[Synopsis, str]]:
     """SQLite: the synopses of ``ids`` with FTS5's snippet, the words ``match`` found marked."""
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT synopsis.id, synopsis.language, synopsis.text, "
-            f"snippet({fts.TABLE}, 0, %s, %s, ' … ', 32) FROM {fts.TABLE} "
-            f"JOIN {Synopsis._meta.db_table} AS synopsis ON synopsis.id = {fts.TABLE}.rowid "
-            f"WHERE {fts.TABLE} MATCH %s AND {fts.TABLE}.rowid IN ({marks})",
-            [MATCH_START, MATCH_STOP, match, *sorted(ids)],
+    return [
+        (Synopsis(id=pk, language=language, text=text), snippet)
+        for pk, language, text, snippet in fts.snippets(
+            ids, match, start=MATCH_START, stop=MATCH_STOP
         )
-        return [
-            (Synopsis(id=pk, language=language, text=text), snippet)
-            for pk, language, text, snippet in cursor.fetchall()
-        ]
+    ]
 
 
 def _pg_headlines(ids: set[int], tsquery) -> list[tuple[Synopsis, str]]:
