@@ -11,6 +11,7 @@ from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
 from django.utils.html import conditional_escape
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
@@ -27,6 +28,17 @@ class FilmPagination(PageNumberPagination):
     page_size = PAGE_SIZE
 
 
+# Present only in a search's results: the schema marks them optional (not required).
+SEARCH_FIELDS = (
+    "match_language",
+    "match_snippet",
+    "match_title",
+    "match_title_language",
+    "match_title_kind",
+    "match_title_near",
+)
+
+
 class FilmListSerializer(serializers.ModelSerializer):
     franchise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     languages = serializers.SerializerMethodField()
@@ -34,6 +46,18 @@ class FilmListSerializer(serializers.ModelSerializer):
     match_language = serializers.SerializerMethodField()
     match_snippet = serializers.SerializerMethodField(
         help_text="HTML: the matched words are in <mark>, everything else is escaped."
+    )
+    match_title = serializers.SerializerMethodField(
+        help_text="Searching: the title the query matched, as written; null for a text match."
+    )
+    match_title_language = serializers.SerializerMethodField(
+        help_text="Searching: the BCP 47 tag of the matched title's language."
+    )
+    match_title_kind = serializers.SerializerMethodField(
+        help_text="Searching: 'original', 'localized' or 'alias': which kind of title matched."
+    )
+    match_title_near = serializers.SerializerMethodField(
+        help_text="Searching: true when the title was found one typo away from the query."
     )
 
     class Meta:
@@ -46,8 +70,7 @@ class FilmListSerializer(serializers.ModelSerializer):
             "franchise",
             "languages",
             "url",
-            "match_language",
-            "match_snippet",
+            *SEARCH_FIELDS,
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -63,12 +86,40 @@ class FilmListSerializer(serializers.ModelSerializer):
     def get_match_snippet(self, film) -> str | None:
         return getattr(film, "match_snippet", None) or None
 
+    def get_match_title(self, film) -> str | None:
+        return getattr(film, "match_title", None)
+
+    def get_match_title_language(self, film) -> str | None:
+        return getattr(film, "match_title_language", None)
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["original", "localized", "alias"], allow_null=True)
+    )
+    def get_match_title_kind(self, film) -> str | None:
+        return getattr(film, "match_title_kind", None)
+
+    def get_match_title_near(self, film) -> bool | None:
+        return getattr(film, "match_title_near", None)
+
     def to_representation(self, film):
         data = super().to_representation(film)
         if not self.context.get("searching"):
-            data.pop("match_language")
-            data.pop("match_snippet")
+            for name in SEARCH_FIELDS:
+                data.pop(name)
         return data
+
+
+class FilmListSchema(OpenApiSerializerExtension):
+    """The OpenAPI component of a list entry: the search's fields are optional, not required."""
+
+    target_class = FilmListSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["required"] = [
+            name for name in schema.get("required", []) if name not in SEARCH_FIELDS
+        ]
+        return schema
 
 
 class FilmTitleSerializer(serializers.ModelSerializer):

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+from .search.fts import register_functions
 
 
 class FilmsConfig(AppConfig):
@@ -20,3 +24,14 @@ class FilmsConfig(AppConfig):
             for sender in (model, *proxies):
                 post_save.connect(catalogue_changed, sender=sender)
                 post_delete.connect(catalogue_changed, sender=sender)
+
+        # SQLite's full-text index is kept by triggers that call a Python function: every
+        # connection needs it, including one opened before this ran (films/search/fts.py).
+        connection_created.connect(_register_search_functions)
+        for connection in connections.all(initialized_only=True):
+            _register_search_functions(sender=type(connection), connection=connection)
+
+
+def _register_search_functions(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        register_functions(connection.connection)

@@ -185,3 +185,22 @@ class ReviewEntryFactory(SynopsisFactory):
     review_status = ReviewStatus.PENDING
     match_confidence = 0.0
     match_candidates = factory.LazyFunction(list)
+
+
+def make_search_examples(films: dict) -> dict:
+    """Add to ``make_catalogue()`` what the search table needs: Creed with its Spanish
+    title, a synopsis whose words hold "iv" (rival, finansrådgiver) and a Danish one."""
+    films["creed"] = FilmFactory(title="Creed", slug="creed", year=2015)
+    FilmTitleFactory(film=films["creed"], title="Creed: La leyenda de Rocky", language="es")
+    films["the-rival"] = FilmFactory(title="The Rival", slug="the-rival", year=1999)
+    SynopsisFactory(
+        film=films["the-rival"],
+        language="en",
+        text="Rocky meets a rival at the gym, and his financial adviser leaves town.",
+    )
+    SynopsisFactory(
+        film=films["the-rival"],
+        language="da",
+        text="Rockys finansrådgiver flytter. Hans søster venter i ringen.",
+    )
+    return films

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from .factories import make_search_examples
 from .test_views import make_films
 
 API = reverse("api:film-list")
@@ -44,8 +45,20 @@ def test_api_search_names_the_matched_language_and_snippet(client, catalogue):
     assert results[0]["slug"] == "rocky-balboa"
     assert results[0]["match_language"] == "es"
     assert "<mark>" in results[0]["match_snippet"]
+    assert results[0]["match_title"] is None
     title_only = client.get(API, {"q": "Rocky 4"}).json()["results"][0]
     assert title_only["match_language"] is None
+    assert (title_only["match_title"], title_only["match_title_kind"]) == ("Rocky IV", "original")
+
+
+def test_api_search_names_the_matched_title(client, catalogue):
+    make_search_examples(catalogue)
+    [creed] = client.get(API, {"q": "La leyenda"}).json()["results"]
+    assert creed["match_title"] == "Creed: La leyenda de Rocky"
+    assert (creed["match_title_language"], creed["match_title_kind"]) == ("es", "localized")
+    assert creed["match_title_near"] is False
+    near = client.get(API, {"q": "Creeed"}).json()["results"][0]
+    assert (near["slug"], near["match_title"], near["match_title_near"]) == ("creed", "Creed", True)
 
 
 def test_api_pagination_keeps_filters(client, db):
@@ -95,6 +108,14 @@ def test_openapi_schema(client, db):
     assert "/api/films/" in paths and "/api/films/{slug}/" in paths
     parameters = {p["name"] for p in paths["/api/films/"]["get"]["parameters"]}
     assert {"q", "language", "franchise", "year_min", "year_max", "kind", "ordering"} <= parameters
+    # The search's fields are documented, nullable, and optional: absent unless searching.
+    entry = response.json()["components"]["schemas"]["FilmList"]
+    search_fields = {"match_language", "match_snippet", "match_title", "match_title_language"}
+    search_fields |= {"match_title_kind", "match_title_near"}
+    assert search_fields <= set(entry["properties"])
+    assert all(entry["properties"][name]["nullable"] for name in search_fields)
+    assert not search_fields & set(entry["required"])
+    assert {"slug", "title", "url"} <= set(entry["required"])
 
 
 API_PAGES = [
@@ -112,8 +133,9 @@ def test_each_api_page_costs_a_fixed_number_of_queries(
     _, small = count_queries(client, url, accept="application/json")
     make_films(27)
     # The catalogue generation, and a search ranks its capped candidates in three queries
-    # (text, titles, localized titles); the language totals once per generation.
-    with django_assert_max_num_queries(8):
+    # (text, titles, localized titles); the language totals once per generation; a search
+    # no title matches reads the title words once per generation (and the generation).
+    with django_assert_max_num_queries(10):
         response, large = count_queries(client, url, accept="application/json")
     assert response.status_code == 200
     assert small == large, f"{name}: {small} queries for 3 films, {large} for 30"

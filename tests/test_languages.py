@@ -23,6 +23,7 @@ from films.languages import (
     preferred_order,
     search_config_for,
     segment_words,
+    stemmer_for,
     to_bcp47,
 )
 from films.text import fold
@@ -45,6 +46,19 @@ def test_every_entry_is_consistent(language):
         assert language.segmenter.run.pattern.startswith("[")
     if language.web_font:
         assert finders.find(language.web_font), language.web_font
+
+
+def test_stemmers_are_snowball_algorithms_and_postgres_ones_where_it_has_them():
+    import Stemmer
+
+    algorithms = set(Stemmer.algorithms())
+    for language in LANGUAGES:
+        assert language.stemmer in algorithms | {""}, language.tag
+        # Where PostgreSQL stems, SQLite stems alike: both engines find the same words.
+        if language.search_config != FALLBACK_CONFIG:
+            assert language.stemmer == language.search_config, language.tag
+    assert stemmer_for("da-DK") == "danish"
+    assert stemmer_for("th") == stemmer_for("xx") == ""
 
 
 def test_tags_are_unique():

@@ -1,26 +1,29 @@
 import pytest
+from django.db import connection
+from django.utils import translation
 
 from films.models import Film
 from films.search.analysis import (
     MAX_QUERY_LENGTH,
     clean_query,
+    index_terms,
     parse_query,
     python_snippet,
     search_columns,
     snippet_html,
 )
 from films.search.queries import search_films
+from films.search.titles import TitleMatch, near_keys, within_one_edit
 
-from .factories import FilmFactory, SynopsisFactory
+from .factories import FilmFactory, SynopsisFactory, make_search_examples
 
 
 def test_search_columns_keep_danish_letters_but_fold_spanish_accents():
-    assert search_columns(text="De mødes", language="da").search_blob == "de mødes"
-    assert search_columns(text="Decisión", language="es").search_blob == "decision"
+    assert search_columns(text="De mødes", language="da").search_text == "de mødes"
+    assert search_columns(text="Decisión", language="es").search_text == "decision"
     columns = search_columns(text="ร็อคกี้ยังคง", language="th")
     assert columns.search_config == "simple"
     assert columns.search_text == "ร็อคกี้ ยังคง"
-    assert columns.search_blob == "ร็อคกี้ยังคง"
 
 
 def test_clean_query_caps_length_and_drops_nul():
@@ -241,3 +244,196 @@ def test_postgres_a_thai_stopword_alone_finds_no_text(db):
     SynopsisFactory(language="th", text="ร็อคกี้ยังคงเป็นนักสู้ของฟิลาเดลเฟีย")
     assert slugs("ของ") == []
     assert len(slugs("นักสู้")) == 1
+
+
+# 200 characters of websearch and FTS5 syntax: never an error, never a match by accident.
+OPERATORS = ('" OR AND NOT NEAR ( ) * ^ : + - "" -( NEAR(a b) col: ' * 10)[:MAX_QUERY_LENGTH]
+
+# The search table: the same films, in the same order, on SQLite and on PostgreSQL. The
+# order is documented in docs/search.md: title tier (whole title, its first words, words
+# inside it; the same one typo away), then text rank, then title key. Text-only matches
+# rank by each engine's own measure (bm25, ts_rank), so no case here has two of them.
+SEARCH_TABLE = [
+    ("Rocky IV", ["rocky-iv"]),  # never "iv" inside "rival" or "finansrådgiver"
+    ("Rocky 4", ["rocky-iv"]),
+    ("rocky iv (1985)", ["rocky-iv"]),
+    ("ร็อคกี้ 4", ["rocky-iv"]),  # its Thai title
+    ("boksere", ["rocky-iv"]),  # Danish stemming: the plural finds the singular ...
+    ("bokser", ["rocky-iv"]),  # ... and the singular the plural
+    (
+        "Roky",
+        [  # one letter missing: the Rocky titles, whole title first
+            "rocky",
+            "rocky-ii",
+            "rocky-iii",
+            "rocky-iv",
+            "rocky-v",
+            "rocky-balboa",
+            "creed",
+            "one-more-round",
+        ],
+    ),  # fmt: skip
+    ("Creeed", ["creed"]),  # one letter too many
+    ("Rcoky Balboa", ["rocky-balboa", "one-more-round"]),  # two letters swapped
+    ("La leyenda", ["creed"]),  # words inside a Spanish title
+    ("decision dividida", ["rocky-balboa"]),  # accents never matter ...
+    ("DECISIÓN", ["rocky-balboa"]),
+    ("søster", ["the-rival"]),  # ... except Danish letters of their own
+    ("soster", []),
+    ("นักสู้", ["rocky-balboa"]),  # a Thai word inside a run of Thai text
+    ("ร็อคกี้", ["rocky", "rocky-iv", "rocky-balboa"]),  # Thai titles, then Thai text
+    ("Miyagi -Tyson", ["the-karate-kid"]),
+    ('"cold Philadelphia" -Tyson', []),
+    ("zzzzqqq", []),
+    (OPERATORS, []),
+]
+
+
+@pytest.fixture
+def search_catalogue(catalogue):
+    return make_search_examples(catalogue)
+
+
+@pytest.mark.parametrize(("query", "expected"), SEARCH_TABLE, ids=[q[:20] for q, _ in SEARCH_TABLE])
+def test_search_table_on_this_database(search_catalogue, query, expected):
+    assert slugs(query) == expected
+
+
+def test_the_operators_query_is_a_search_of_the_full_length():
+    assert len(OPERATORS) == MAX_QUERY_LENGTH
+    assert parse_query(OPERATORS) is not None
+
+
+def test_a_plural_and_its_singular_find_the_same_films(search_catalogue):
+    assert slugs("boksere") == slugs("bokser") == ["rocky-iv"]
+
+
+def test_a_title_match_says_which_title_and_language(search_catalogue):
+    [creed] = search_films(Film.objects.public(), "La leyenda")[:1]
+    assert (creed.match_title, creed.match_title_language) == ("Creed: La leyenda de Rocky", "es")
+    assert creed.match_title_kind == "localized" and not creed.match_title_near
+    assert str(creed.match_title_label) == "Spanish title"
+    with translation.override("da"):  # Django's own catalogue names the language
+        assert str(creed.match_title_label).startswith("Spansk ")
+    [rocky_iv] = search_films(Film.objects.public(), "Rocky 4")[:1]
+    assert (rocky_iv.match_title, rocky_iv.match_title_kind) == ("Rocky IV", "original")
+    [near] = search_films(Film.objects.public(), "Creeed")[:1]
+    assert near.match_title == "Creed" and near.match_title_near
+
+
+def test_a_text_match_keeps_its_snippet_and_names_no_title(search_catalogue):
+    [film] = search_films(Film.objects.public(), "boksere")[:1]
+    assert film.match_title is None
+    assert "<mark>boksere</mark>" in film.match_snippet
+    assert film.match_language == "da"
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        (TitleMatch("Creed: La leyenda de Rocky", "es", "localized"), "Spanish title"),
+        (TitleMatch("ร็อคกี้ 4", "th", "localized"), "Thai title"),
+        (TitleMatch("Rocky IV", "en", "original"), "Original title"),
+        (TitleMatch("Rocky 6", "en", "alias"), "Also known as"),
+        (TitleMatch("Creed", "en", "original", near=True), "Close to your search"),
+        (TitleMatch("Creed", "", "localized"), "Other title"),
+    ],
+)
+def test_title_match_labels(label, expected):
+    assert str(label.label) == expected
+
+
+def test_the_page_explains_a_title_match(client, search_catalogue):
+    html = client.get("/films/", {"q": "La leyenda"}).content.decode()
+    assert 'Spanish title: <span lang="es">Creed: La leyenda de Rocky</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("roky", "rocky", True),  # deleted
+        ("creeed", "creed", True),  # inserted
+        ("rcoky", "rocky", True),  # swapped
+        ("ricky", "rocky", True),  # replaced
+        ("rky", "rocky", False),
+        ("yrock", "rocky", False),
+        ("abcd", "badc", False),
+    ],
+)
+def test_within_one_edit(a, b, near):
+    assert within_one_edit(a, b) is near
+    assert within_one_edit(b, a) is near
+
+
+def test_near_keys_correct_only_long_words_no_title_has(search_catalogue):
+    assert near_keys("roky 4") == ["rocky 4"]
+    assert near_keys("rocky") == []  # a title word already
+    assert near_keys("rok") == []  # too short to correct
+
+
+def test_a_typo_is_not_corrected_when_a_title_matches(search_catalogue):
+    FilmFactory(title="Roky", slug="roky", year=2001)
+    assert slugs("Roky") == ["roky"]
+
+
+def test_index_terms_are_one_stem_per_word():
+    assert index_terms("blandt tilskuerne sidder pokerspillere", "da") == (
+        "bland tilsku sid pokerspil"
+    )
+    assert index_terms("the fighters", "en") == "the fighter"
+    assert index_terms("ร็อคกี้ ยังคง", "th") == "ร็อคกี้ ยังคง"  # no stemmer: as it is
+    assert len(index_terms("ʼrocky d'angelo", "en").split()) == 2
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's FTS5 index (PostgreSQL has its tsvector)"
+)
+
+
+def fts_rows(match):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM films_synopsis_fts WHERE films_synopsis_fts MATCH %s ORDER BY 1",
+            [match],
+        )
+        return [row for (row,) in cursor.fetchall()]
+
+
+@sqlite_only
+def test_fts_index_follows_saves_bulk_writes_and_deletes(db):
+    from films.models import Synopsis
+
+    synopsis = SynopsisFactory(language="en", text="A boxer trains.")
+    assert fts_rows('"boxer"') == [synopsis.pk]
+    Synopsis.objects.filter(pk=synopsis.pk).update(search_text="a wrestler trains")
+    assert fts_rows('"boxer"') == [] and fts_rows('"wrestler"') == [synopsis.pk]
+    synopsis.text, synopsis.search_text = "Dos boxeadores.", "dos boxeadores"
+    synopsis.language = "es"
+    Synopsis.objects.bulk_update([synopsis], ["text", "search_text", "language"])
+    assert fts_rows('"boxeador"') == [synopsis.pk]  # stemmed as Spanish now
+    [created] = Synopsis.objects.bulk_create(
+        [Synopsis(text="Ein Boxer.", language="de", source_checksum="x", source_file="f",
+                  source_first_line=1, source_last_line=1, search_text="ein boxer")]
+    )  # fmt: skip
+    assert fts_rows('"box"') == [created.pk]
+    Synopsis.objects.filter(pk__in=[synopsis.pk, created.pk]).delete()
+    assert fts_rows('"boxeador" OR "box" OR "wrestler"') == []
+
+
+@sqlite_only
+def test_fts_triggers_exist_after_every_migration(db):
+    # A migration that remakes films_synopsis on SQLite drops its triggers: this says so.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        triggers = [name for (name,) in cursor.fetchall()]
+    assert triggers == [f"films_synopsis_fts_{event}" for event in ("delete", "insert", "update")]
+
+
+@sqlite_only
+def test_fts_snippet_marks_the_original_words(search_catalogue):
+    [film] = search_films(Film.objects.public(), "DECISIÓN")[:1]
+    assert "<mark>decisión</mark>" in film.match_snippet
+    [film] = search_films(Film.objects.public(), "fighters")[:1]
+    assert "<mark>fighter</mark>" in film.match_snippet or "<mark>fighters</mark>" in (
+        film.match_snippet
+    )

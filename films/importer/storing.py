@@ -39,7 +39,6 @@ _STORED_FIELDS = (
     "source_last_line",
     "search_config",
     "search_text",
-    "search_blob",
     "updated_at",
 )
 
@@ -145,7 +144,6 @@ def store(analysis: SynopsisAnalysis, *, source_file: str, rows: FileRows) -> tu
     search = analysis.search or search_columns(text=synopsis.text, language=synopsis.language)
     synopsis.search_config = search.search_config
     synopsis.search_text = search.search_text
-    synopsis.search_blob = search.search_blob
     rows.stored(synopsis, old_checksum=old_checksum, old_first_line=old_first_line)
     return (Action.UPDATED if existing else Action.CREATED), ""
 

@@ -2,7 +2,7 @@
 
 Tags are BCP 47. A tag the table lacks still works: its names come from Django's
 ``LANG_INFO`` (or are the tag itself), it is searched with the "simple" config and its
-accents are folded. Everything per language (search config, accents, detector, segmenter,
+accents are folded. Everything per language (search config, stemmer, accents, detector, segmenter,
 articles, name endings, web font) is read from the table here; docs/languages.md.
 """
 
@@ -36,6 +36,7 @@ __all__ = [
     "preferred_order",
     "search_config_for",
     "segment_words",
+    "stemmer_for",
     "to_bcp47",
 ]
 
@@ -153,6 +154,12 @@ def capitalises_nouns(tag: str) -> bool:
     """True when every noun of the language starts with a capital (German)."""
     entry = _BY_PRIMARY.get(_primary(tag))
     return bool(entry and entry.capitalises_nouns)
+
+
+def stemmer_for(tag: str) -> str:
+    """Return the Snowball algorithm of a BCP 47 tag ("da-DK" → "danish"), "" for none."""
+    entry = _BY_PRIMARY.get(_primary(tag))
+    return entry.stemmer if entry else ""
 
 
 def keeps_accents(tag: str) -> bool:

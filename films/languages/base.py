@@ -29,6 +29,9 @@ class Language:
     english_name: str = ""
     own_name: str = ""  # as the language menu shows it, capitalised
     search_config: str = "simple"  # PostgreSQL text-search configuration (`\dF`)
+    # Snowball algorithm (PyStemmer's name) SQLite's index stems with; "" for none. By
+    # default the search config's, PostgreSQL's own Snowball algorithm: both find the same words.
+    stemmer: str | None = None
     # Marked letters are letters of their own: folding them makes false matches (Danish
     # "mødes" meets / "modes" fashions, Swedish "får" sheep / "far" father).
     keeps_accents: bool = False
@@ -48,6 +51,9 @@ class Language:
     capitalises_nouns: bool = False
 
     def __post_init__(self) -> None:
+        if self.stemmer is None:
+            stemmer = "" if self.search_config == "simple" else self.search_config
+            object.__setattr__(self, "stemmer", stemmer)
         info = LANG_INFO.get(self.tag.lower()) or {}
         if not self.english_name:
             object.__setattr__(self, "english_name", info.get("name", ""))

@@ -2,6 +2,8 @@ r"""THE table of the catalogue's languages: everything else reads it (docs/langu
 
 Adding a language is one entry here plus its rows in tests/test_languages.py. Search
 configs are PostgreSQL's (`\dF`); a language without one is searched with "simple".
+``stemmer`` is the Snowball algorithm (PyStemmer) of SQLite's full-text index: by default
+the config's own, which PostgreSQL stems with; named only where PostgreSQL has no config.
 ``detector`` is the langdetect profile the importer weighs by default: a language with a
 profile but none here (Indonesian) is still detected when DJANGO_IMPORT_LANGUAGES names it.
 """
@@ -139,7 +141,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language("bg", detector="bg"),
     Language("bn", detector="bn"),
     Language("ca", search_config="catalan", detector="ca"),
-    Language("cs", keeps_accents=True, detector="cs", case_endings=_WEST_SLAVIC),
+    Language("cs", stemmer="czech", keeps_accents=True, detector="cs", case_endings=_WEST_SLAVIC),
     Language(
         "da",
         search_config="danish",
@@ -171,9 +173,9 @@ LANGUAGES: tuple[Language, ...] = (
         articles=("el", "la", "los", "las"),
         name_endings=("s", "es"),
     ),
-    Language("et", keeps_accents=True, detector="et", case_endings=_FINNIC),
+    Language("et", stemmer="estonian", keeps_accents=True, detector="et", case_endings=_FINNIC),
     Language("eu", search_config="basque"),
-    Language("fa", detector="fa"),
+    Language("fa", stemmer="persian", detector="fa"),
     Language(
         "fi", search_config="finnish", keeps_accents=True, detector="fi", case_endings=_FINNIC
     ),
@@ -216,7 +218,7 @@ LANGUAGES: tuple[Language, ...] = (
         name_endings=_SCANDINAVIAN_ENDINGS,
     ),
     Language("pa", detector="pa"),
-    Language("pl", keeps_accents=True, detector="pl", case_endings=_POLISH),
+    Language("pl", stemmer="polish", keeps_accents=True, detector="pl", case_endings=_POLISH),
     Language("pt", search_config="portuguese", detector="pt"),
     Language("ro", search_config="romanian", detector="ro", case_endings=_ROMANIAN),
     Language("ru", search_config="russian", detector="ru"),

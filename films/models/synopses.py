@@ -123,7 +123,6 @@ class Synopsis(models.Model):
         _("search configuration"), max_length=40, default="simple", editable=False
     )
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    search_blob = models.TextField(_("search blob"), blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=SynopsisSearchVector("search_text", config=F("search_config")),
         output_field=SearchVectorField(),
@@ -194,7 +193,6 @@ class Synopsis(models.Model):
                 *kwargs["update_fields"],
                 "search_config",
                 "search_text",
-                "search_blob",
             }
         super().save(*args, **kwargs)
 
@@ -203,7 +201,6 @@ class Synopsis(models.Model):
         columns = search_columns(text=self.text, language=self.language)
         self.search_config = columns.search_config
         self.search_text = columns.search_text
-        self.search_blob = columns.search_blob
 
     @property
     def language_name(self) -> str:

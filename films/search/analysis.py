@@ -1,25 +1,34 @@
-"""Text analysis for the search: columns, query parsing, snippets. Imports no models.
+"""Text analysis for the search: columns, index terms, query parsing, snippets. Imports no models.
 
-Every synopsis stores three derived columns, filled by :func:`search_columns` from
-``Synopsis.save()`` (the importer saves one synopsis at a time):
+Every synopsis stores two derived columns, filled by :func:`search_columns` from
+``Synopsis.save()`` and by the importer's bulk writes:
 
 - ``search_config``: the PostgreSQL ``regconfig`` of its language (``da`` → ``danish``,
   films/languages/table.py);
 - ``search_text``: the text the ``tsvector`` is generated from: scripts written without
   spaces (Thai) segmented into space-separated words (PostgreSQL has no parser for them),
   Latin accents folded except in languages where the marked letter is a different letter
-  (Danish ``mødes`` ≠ ``modes``);
-- ``search_blob``: the SQLite matcher's haystack: case-folded, punctuation-free, accents
-  folded the same way, Thai left unsegmented so a substring finds a Thai word anywhere.
+  (Danish ``mødes`` ≠ ``modes``).
 
+SQLite's full-text index holds :func:`index_terms` of ``search_text``: each word stemmed with
+its language's Snowball algorithm, the one PostgreSQL's config uses (films/search/fts.py).
 The database side is films/search/queries.py; docs/search.md.
 """
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 
-from ..languages import is_stopword_run, keeps_accents, search_config_for, segment_words
+import Stemmer
+
+from ..languages import (
+    is_stopword_run,
+    keeps_accents,
+    search_config_for,
+    segment_words,
+    stemmer_for,
+)
 from ..text import fold, fold_with_offsets, title_key
 
 # Longest query we look at; longer input is cut, never rejected.
@@ -33,17 +42,43 @@ CANDIDATE_CAP = 500
 class SearchColumns:
     search_config: str
     search_text: str
-    search_blob: str
 
 
 def search_columns(*, text: str, language: str) -> SearchColumns:
     """Return a synopsis's derived search columns."""
     normalised = fold(text, keep_accents=keeps_accents(language))
     return SearchColumns(
-        search_config=search_config_for(language),
-        search_text=segment_words(normalised),
-        search_blob=normalised,
+        search_config=search_config_for(language), search_text=segment_words(normalised)
     )
+
+
+# ASCII punctuation anyascii may put inside a folded word ("ʼ" → "'"): one word must stay
+# one token of SQLite's tokenizer, or the snippet marks would shift (films/search/fts.py).
+_ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_stemmers = threading.local()  # PyStemmer's stemmers are not thread-safe
+
+
+def stem_words(words: list[str], algorithm: str) -> list[str]:
+    """Return ``words`` (folded) stemmed with a Snowball algorithm; unchanged for ``""``."""
+    if not algorithm:
+        return words
+    cache = _stemmers.__dict__.setdefault("by_algorithm", {})
+    stemmer = cache.get(algorithm)
+    if stemmer is None:
+        stemmer = cache[algorithm] = Stemmer.Stemmer(algorithm)
+    return stemmer.stemWords(words)
+
+
+def index_terms(search_text: str, language: str) -> str:
+    """Return the words SQLite's full-text index holds for a synopsis: one stem per word."""
+    words = _ASCII_PUNCTUATION.sub("", search_text).split()
+    return " ".join(stem_words(words, stemmer_for(language)))
+
+
+def query_words(text: str, *, stemmer: str, keep_accents: bool) -> list[str]:
+    """Return a query term's words as :func:`index_terms` indexes them in such a language."""
+    words = segment_words(fold(text, keep_accents=keep_accents))
+    return stem_words(_ASCII_PUNCTUATION.sub("", words).split(), stemmer)
 
 
 def clean_query(raw: str | None) -> str:
@@ -55,16 +90,48 @@ def clean_query(raw: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class QueryTerm:
+    """One term of a query in websearch syntax: a word, a "quoted phrase", -excluded, or OR."""
+
+    body: str  # as typed, quotes and "-" removed; "" for OR
+    negated: bool = False
+    quoted: bool = False
+
+    @property
+    def is_or(self) -> bool:
+        return not self.body
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     """A visitor's query in the shapes each matcher needs."""
 
     raw: str
     title_key: str
-    # Word variants for the SQLite matcher: every word must be found, in one of its forms.
+    # Word variants for snippets marked in Python: each word folded, and as typed.
     words: tuple[tuple[str, ...], ...]
+    # The websearch terms (PostgreSQL's syntax), which SQLite's match expression mirrors.
+    terms: tuple[QueryTerm, ...]
     # websearch text for PostgreSQL, with and without Latin accents folded, Thai segmented.
     websearch_folded: str
     websearch_plain: str
+
+
+def _query_terms(query: str) -> tuple[QueryTerm, ...]:
+    """Split ``query`` as websearch does: "quoted phrases", -excluded words, or, words."""
+    terms = []
+    for part in re.findall(r'"[^"]*"|\S+', query):
+        if part.lower() == "or":
+            terms.append(QueryTerm(""))
+            continue
+        negated = part.startswith("-") and len(part) > 1
+        body = part[1:] if negated else part
+        quoted = body.startswith('"')
+        segmented = segment_words(fold(body))
+        if not segmented or (not quoted and is_stopword_run(segmented)):
+            continue
+        terms.append(QueryTerm(body.strip('"'), negated=negated, quoted=quoted))
+    return tuple(terms)
 
 
 def parse_query(raw: str | None) -> ParsedQuery | None:
@@ -76,28 +143,27 @@ def parse_query(raw: str | None) -> ParsedQuery | None:
     for token in fold(query, keep_accents=True).split():
         folded = fold(token)
         words.append((folded,) if folded == token else (folded, token))
+    terms = _query_terms(query)
 
     def websearch(*, keep_accents: bool) -> str:
         # Keep websearch's operators ("quoted phrase", -exclude, or) but fold the words.
-        parts = re.findall(r'"[^"]*"|\S+', query)
         out = []
-        for part in parts:
-            if part.lower() == "or":
+        for term in terms:
+            if term.is_or:
                 out.append("or")
                 continue
-            prefix = "-" if part.startswith("-") and len(part) > 1 else ""
-            body = part[len(prefix) :]
-            quoted = body.startswith('"')
-            words_ = segment_words(fold(body, keep_accents=keep_accents))
-            if not words_ or (not quoted and is_stopword_run(words_)):
+            prefix = "-" if term.negated else ""
+            words_ = segment_words(fold(term.body, keep_accents=keep_accents))
+            if not words_:
                 continue
-            out.append(f'{prefix}"{words_}"' if quoted or " " in words_ else prefix + words_)
+            out.append(f'{prefix}"{words_}"' if term.quoted or " " in words_ else prefix + words_)
         return " ".join(out)
 
     return ParsedQuery(
         raw=query,
         title_key=title_key(query),
         words=tuple(words),
+        terms=terms,
         websearch_folded=websearch(keep_accents=False),
         websearch_plain=websearch(keep_accents=True),
     )

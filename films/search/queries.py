@@ -1,17 +1,26 @@
 """The search's database side: matching synopses and titles, ranking, snippets of a page.
 
-Text analysis (columns, parsing, snippets in Python) is films/search/analysis.py; docs/search.md.
+Text analysis (columns, parsing, snippets in Python) is films/search/analysis.py; SQLite's
+full-text index films/search/fts.py; title matches films/search/titles.py; docs/search.md.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, connections, router
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import F
 
 from ..caching import language_counts
-from ..languages import FALLBACK_CONFIG, LANGUAGES, has_unspaced_script, search_config_for
-from ..models import Film, FilmTitle, Synopsis
+from ..languages import (
+    FALLBACK_CONFIG,
+    LANGUAGES,
+    has_unspaced_script,
+    keeps_accents,
+    search_config_for,
+    stemmer_for,
+)
+from ..models import Film, Synopsis
+from . import fts
 from .analysis import (
     CANDIDATE_CAP,
     MATCH_START,
@@ -21,6 +30,7 @@ from .analysis import (
     python_snippet,
     snippet_html,
 )
+from .titles import TitleMatch, matching_titles, near_keys, restricted_to
 
 # PostgreSQL configs whose languages keep their accents (films/languages/table.py): their
 # queries keep the marks too.
@@ -81,52 +91,38 @@ def matching_tsquery(query: ParsedQuery, configs: list[str]):
     return _tsquery_literal(" | ".join(f"( {part} )" for part in parts))
 
 
+def _languages_searched(language: str | None) -> list[str]:
+    # The languages in use (cached): a DISTINCT over every synopsis per search took most of
+    # a second at a million synopses.
+    return [language] if language else [tag for tag, _ in language_counts()]
+
+
 def text_search_query(query: ParsedQuery, *, language: str | None = None):
-    """Return the PostgreSQL tsquery for ``query``: in ``language``'s config, or in every
-    config of the languages in use."""
-    if language:
-        configs = [search_config_for(language)]
-    else:
-        # The configs of the languages in use (cached): a DISTINCT over every
-        # synopsis per search took most of a second at a million synopses.
-        configs = [search_config_for(language) for language, _ in language_counts()]
-    return matching_tsquery(query, configs)
+    """Return the text query for ``query`` in ``language``, or in every language in use.
+
+    PostgreSQL: one tsquery, parsed in each config. SQLite: an FTS5 match expression, the
+    query analysed as each language's index words are ("" when nothing is left to match).
+    """
+    tags = _languages_searched(language)
+    if connection.vendor == "postgresql":
+        return matching_tsquery(query, [search_config_for(tag) for tag in tags])
+    analyses = {(stemmer_for(tag), keeps_accents(tag)) for tag in tags} or {("", False)}
+    return fts.match_expression(query, analyses)
 
 
 def matching_synopses(query: ParsedQuery, *, language: str | None = None, tsquery=None):
     """Return published synopses whose text matches ``query``, annotated with ``rank``.
 
-    On PostgreSQL ``tsquery`` (from :func:`text_search_query`) saves parsing it again.
+    PostgreSQL only (SQLite ranks in :func:`text_hits`, through its FTS5 index). ``tsquery``
+    (from :func:`text_search_query`) saves parsing it again.
     """
     synopses = Synopsis.objects.published()
     if language:
         synopses = synopses.filter(language=language)
-    if connection.vendor == "postgresql":
-        if tsquery is None:
-            tsquery = text_search_query(query, language=language)
-        return synopses.filter(search_vector=tsquery).annotate(
-            rank=SearchRank(F("search_vector"), tsquery)
-        )
-    condition = Q()
-    for variants in query.words:
-        word = Q()
-        for variant in variants:
-            word |= Q(search_blob__contains=variant)
-        condition &= word
-    return synopses.filter(condition).annotate(rank=Value(1.0, output_field=FloatField()))
-
-
-# Title tiers: the query is the whole title, its start, or somewhere in it.
-EXACT_TITLE, TITLE_START, IN_TITLE = 3, 2, 1
-
-
-def _title_tier(key: str):
-
-    return Case(
-        When(title_key=key, then=Value(EXACT_TITLE)),
-        When(title_key__startswith=key, then=Value(TITLE_START)),
-        default=Value(IN_TITLE),
-        output_field=IntegerField(),
+    if tsquery is None:
+        tsquery = text_search_query(query, language=language)
+    return synopses.filter(search_vector=tsquery).annotate(
+        rank=SearchRank(F("search_vector"), tsquery)
     )
 
 
@@ -140,46 +136,31 @@ class FilmHit:
     title_tier: int = 0
     text_rank: float = 0.0
     synopsis_id: int | None = None
+    title_match: TitleMatch | None = None
 
     @property
     def relevance(self) -> tuple:
         return (-self.title_tier, -self.text_rank, self.title_key, self.year, self.film_id)
 
 
-def _restricted_to(rows, films, field: str):
-    """Keep ``rows`` whose ``field`` is one of ``films``, unless ``films`` is every film."""
-    if not films.query.has_filters():
-        return rows
-    return rows.filter(**{f"{field}__in": films.order_by().values("pk")})
+def _title_hits(films, key: str, *, cap: int, near: bool = False) -> list[FilmHit]:
+    return [
+        FilmHit(film_id, film_key, year, title_tier=tier, title_match=match)
+        for film_id, film_key, year, tier, match in matching_titles(films, key, cap=cap, near=near)
+    ]
 
 
 def title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> list[FilmHit]:
-    """Films of ``films`` whose original or localized title contains the query's title key.
+    """Films of ``films`` with a title holding the query's title key as whole words."""
+    return _title_hits(films, query.title_key, cap=cap or CANDIDATE_CAP)
 
-    Two queries, each capped and ordered best tier first: ``LIKE '%…%'`` on the title
-    keys, which the pg_trgm indexes answer at any size (migration 0004).
-    """
 
-    key = query.title_key
-    if not key:
-        return []
-    cap = cap or CANDIDATE_CAP
-    own = (
-        films.filter(title_key__contains=key)
-        .annotate(tier=_title_tier(key))
-        .order_by("-tier", "title_key", "pk")
-        .values_list("pk", "title_key", "year", "tier")[:cap]
-    )
-    localized = (
-        _restricted_to(FilmTitle.objects.filter(title_key__contains=key), films, "film")
-        .annotate(tier=_title_tier(key))
-        .order_by("-tier", "title_key", "pk")
-        .values_list("film_id", "film__title_key", "film__year", "tier")[:cap]
-    )
-    return [
-        FilmHit(film_id, title_key_, year, title_tier=tier)
-        for film_id, title_key_, year, tier in [*own, *localized]
-    ]
+def near_title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> list[FilmHit]:
+    """Films of ``films`` with a title the query may have meant: one typo in a word."""
+    hits = []
+    for key in near_keys(query.title_key):
+        hits += _title_hits(films, key, cap=cap or CANDIDATE_CAP, near=True)
+    return hits
 
 
 def text_hits(
@@ -193,7 +174,9 @@ def text_hits(
     """Films of ``films`` with a published synopsis matching the query; True when capped.
 
     Only the first ``cap`` matching synopses are ranked, in one query: a word found in
-    half of a million synopses costs as much as a rare one. On PostgreSQL the match runs
+    half of a million synopses costs as much as a rare one. ``tsquery`` is
+    :func:`text_search_query`'s (SQLite: the FTS5 match expression, :func:`fts.first_matches`).
+    On PostgreSQL the match runs
     in a MATERIALIZED CTE so it is planned as if every row were wanted (the GIN index for
     selective words, a scan that stops early for common ones), while the outer LIMIT stops
     it, and ranks only the rows it pulls; a plain LIMIT tempts the planner into a scan
@@ -201,9 +184,11 @@ def text_hits(
     """
 
     cap = cap or CANDIDATE_CAP
-    synopses = matching_synopses(query, language=language, tsquery=tsquery)
-    rows = _restricted_to(synopses, films, "film").order_by()
+    if tsquery is None:
+        tsquery = text_search_query(query, language=language)
     if connection.vendor == "postgresql":
+        synopses = matching_synopses(query, language=language, tsquery=tsquery)
+        rows = restricted_to(synopses, films, "film").order_by()
         sql, params = rows.values_list("film_id", "pk", "rank").query.sql_with_params()
         # The titles are joined outside the CTE, to at most cap + 1 rows by primary key.
         with connections[router.db_for_read(Synopsis)].cursor() as cursor:
@@ -216,8 +201,7 @@ def text_hits(
             )
             found = cursor.fetchall()
     else:
-        columns = ("film_id", "film__title_key", "film__year", "pk", "rank")
-        found = list(rows.values_list(*columns)[: cap + 1])
+        found = fts.first_matches(films, match=tsquery, language=language, limit=cap + 1)
     capped = len(found) > cap
     best: dict[int, FilmHit] = {}
     for film_id, title_key_, year, synopsis_id, rank in found[:cap]:
@@ -270,6 +254,12 @@ class SearchResults:
             film.title_rank = hit.title_tier
             film.text_rank = hit.text_rank
             film.matched_synopsis_id = hit.synopsis_id
+            match = hit.title_match
+            film.match_title = match.title if match else None
+            film.match_title_language = match.language if match else None
+            film.match_title_kind = match.kind if match else None
+            film.match_title_near = bool(match and match.near)
+            film.match_title_label = match.label if match else ""
             films.append(film)
         if snippets:
             attach_snippets(films, self.query, tsquery=self.tsquery)
@@ -286,38 +276,82 @@ class SearchResults:
         )
 
 
-def search_films(films, raw: str | None, *, language: str | None = None):
-    """Return ``films`` matching ``raw`` in a title or a synopsis: title matches first.
-
-    Returns ``films`` itself when there is nothing to search for, else
-    :class:`SearchResults`, ordered by title tier, then text rank, then title. Each film
-    of a page carries ``title_rank``, ``text_rank`` and ``matched_synopsis_id`` (its best
-    synopsis); a page loads its snippets with it (:func:`attach_snippets`).
-    With ``language``, only synopses in that language count as text matches.
-    """
-    query = parse_query(raw)
-    if query is None:
-        return films
-
-    tsquery = None
-    if connection.vendor == "postgresql":
-        tsquery = text_search_query(query, language=language)
-    found, capped = text_hits(films, query, language=language, tsquery=tsquery)
-    by_film = {hit.film_id: hit for hit in found}
-    for hit in title_hits(films, query):
+def _merge(by_film: dict[int, FilmHit], hits: list[FilmHit]) -> None:
+    """Add title hits: a film keeps its best title tier and the title that earned it."""
+    for hit in hits:
         known = by_film.get(hit.film_id)
         if known is None:
             by_film[hit.film_id] = hit
         elif hit.title_tier > known.title_tier:
             known.title_tier = hit.title_tier
+            known.title_match = hit.title_match
+
+
+def search_films(films, raw: str | None, *, language: str | None = None):
+    """Return ``films`` matching ``raw`` in a title or a synopsis: title matches first.
+
+    Returns ``films`` itself when there is nothing to search for, else
+    :class:`SearchResults`, ordered by title tier, then text rank, then title. Each film
+    of a page carries ``title_rank``, ``text_rank``, ``matched_synopsis_id`` (its best
+    synopsis) and the title that matched (``match_title``…, films/search/titles.py); a page
+    loads its snippets with it (:func:`attach_snippets`). When no title matches, titles one
+    typo away are tried. With ``language``, only synopses in that language count as text
+    matches.
+    """
+    query = parse_query(raw)
+    if query is None:
+        return films
+
+    tsquery = text_search_query(query, language=language)
+    found, capped = text_hits(films, query, language=language, tsquery=tsquery)
+    by_film = {hit.film_id: hit for hit in found}
+    titles = title_hits(films, query)
+    _merge(by_film, titles or near_title_hits(films, query))
     hits = sorted(by_film.values(), key=lambda hit: hit.relevance)
     return SearchResults(films, hits, capped=capped, query=query, tsquery=tsquery)
+
+
+def _fts_snippets(ids: set[int], match: str) -> list[tuple[Synopsis, str]]:
+    """SQLite: the synopses of ``ids`` with FTS5's snippet, the words ``match`` found marked."""
+    return [
+        (Synopsis(id=pk, language=language, text=text), snippet)
+        for pk, language, text, snippet in fts.snippets(
+            ids, match, start=MATCH_START, stop=MATCH_STOP
+        )
+    ]
+
+
+def _pg_headlines(ids: set[int], tsquery) -> list[tuple[Synopsis, str]]:
+    """PostgreSQL: the synopses of ``ids`` with their headlines, the words found marked."""
+    synopses = (
+        Synopsis.objects.filter(pk__in=ids)
+        .only("id", "language", "text", "search_config")
+        .order_by()
+    )
+    if tsquery is None:
+        return [(synopsis, "") for synopsis in synopses]
+    synopses = synopses.annotate(
+        headline=SearchHeadline(
+            "text",
+            tsquery,
+            config=F("search_config"),
+            start_sel=MATCH_START,
+            stop_sel=MATCH_STOP,
+            max_words=40,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+    )
+    return [(synopsis, synopsis.headline) for synopsis in synopses]
 
 
 def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
     """Give each film of a page ``match_language`` and ``match_snippet``: one query at most.
 
-    ``tsquery`` is the search's own (PostgreSQL): headlines mark what the search matched.
+    ``tsquery`` is the search's own (:func:`text_search_query`): headlines (PostgreSQL) and
+    snippets (SQLite's FTS5) mark what the search matched. Text in a script without spaces
+    (Thai) is marked in Python on both: neither engine knows where its words end.
     """
     for film in films:
         film.match_language = None
@@ -325,37 +359,17 @@ def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
     ids = {getattr(film, "matched_synopsis_id", None) for film in films} - {None}
     if not ids:
         return
-    synopses = (
-        Synopsis.objects.filter(pk__in=ids)
-        .only("id", "language", "text", "search_config")
-        .order_by()
-    )
-    use_headline = tsquery is not None
-    if use_headline:
-        synopses = synopses.annotate(
-            headline=SearchHeadline(
-                "text",
-                tsquery,
-                config=F("search_config"),
-                start_sel=MATCH_START,
-                stop_sel=MATCH_STOP,
-                max_words=40,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
-    by_id = {synopsis.pk: synopsis for synopsis in synopses}
+    if connection.vendor == "postgresql":
+        found = _pg_headlines(ids, tsquery)
+    else:
+        found = _fts_snippets(ids, tsquery or "")
+    by_id = {synopsis.pk: (synopsis, headline) for synopsis, headline in found}
     for film in films:
-        synopsis = by_id.get(getattr(film, "matched_synopsis_id", None))
+        synopsis, headline = by_id.get(getattr(film, "matched_synopsis_id", None), (None, ""))
         if synopsis is None:
             continue
         film.match_language = synopsis.language
-        if (
-            use_headline
-            and not has_unspaced_script(synopsis.text)
-            and MATCH_START in synopsis.headline
-        ):
-            film.match_snippet = snippet_html(synopsis.headline)
+        if not has_unspaced_script(synopsis.text) and MATCH_START in (headline or ""):
+            film.match_snippet = snippet_html(headline)
         else:
             film.match_snippet = python_snippet(synopsis.text, query, language=synopsis.language)
