@@ -344,7 +344,7 @@ def test_title_match_labels(label, expected):
 
 
 def test_the_page_explains_a_title_match(client, search_catalogue):
-    html = client.get("/films/", {"q": "La leyenda"}).content.decode()
+    html = client.get("/en/films/", {"q": "La leyenda"}).content.decode()
     assert 'Spanish title: <span lang="es">Creed: La leyenda de Rocky</span>' in html
 
 
