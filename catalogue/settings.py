@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from catalogue.middleware import parse_networks
 from films.languages import DEFAULT_DETECTORS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -265,6 +266,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a proxy every client shares its address: take the one the proxy appended instead.
+# Behind a proxy every client shares its address: take the one the proxy appended instead,
+# but only when the request comes from one of these proxies (addresses or CIDR networks).
 AXES_CLIENT_IP_CALLABLE = "catalogue.middleware.client_ip_address"
-TRUST_X_FORWARDED_FOR = env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False)
+if env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False):
+    raise ImproperlyConfigured(
+        "DJANGO_TRUST_X_FORWARDED_FOR is gone: list your proxies' addresses in "
+        "DJANGO_TRUSTED_PROXIES instead (e.g. 127.0.0.1), docs/production.md."
+    )
+try:
+    TRUSTED_PROXIES = parse_networks(env_list("DJANGO_TRUSTED_PROXIES", ""))
+except ValueError as error:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from error
