@@ -2,7 +2,10 @@
 
 Environment: GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes,
 default 2 per CPU + 1, at most 9), GUNICORN_TIMEOUT (seconds, default 30),
-GUNICORN_LOG_LEVEL (default info).
+GUNICORN_LOG_LEVEL (default info), GUNICORN_MAX_REQUESTS (default 20000).
+
+Sync workers serve one request at a time each: in production they sit behind nginx
+(deploy/nginx.conf, ``make serve-proxy``), which buffers slow clients (docs/production.md).
 """
 
 import multiprocessing
@@ -13,9 +16,21 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak cannot grow without bound, but rarely (minutes
+# at full load, not seconds) and at different moments, so they do not all go cold at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 4
+# Load Django, the Thai dictionary and the templates once in the master; workers fork warm.
+# (A code change then needs a restart, not a HUP.)
+preload_app = True
+
+
+def when_ready(server) -> None:
+    from catalogue.warmup import warm_up
+
+    warm_up()
+
+
 # The app logs every request itself (catalogue.middleware.AccessLogMiddleware).
 accesslog = None
 errorlog = "-"

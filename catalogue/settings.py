@@ -168,25 +168,37 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Where `import_synopses` looks when it is given no paths.
-# Per-process memory by default; a shared cache (e.g. DJANGO_CACHE_BACKEND=
-# django.core.cache.backends.redis.RedisCache, DJANGO_CACHE_LOCATION=redis://...) lets the
-# workers share rendered pages. Correctness never depends on it: keys carry the catalogue
-# generation (films/caching.py).
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "catalogue"),
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "1000"))},
+# Per-process memory by default (embedded, nothing to run). DJANGO_CACHE_URL=redis://host:port/db
+# selects Django's own Redis backend instead, so every gunicorn worker and every server shares
+# rendered pages and aggregates, and a fresh worker starts warm (docs/production.md).
+# Correctness never depends on it: keys carry the catalogue generation (films/caching.py).
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("DJANGO_CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "catalogue"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+            ),
+            "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "catalogue"),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "1000"))},
+        }
+    }
 # Seconds a rendered public page is kept (0: never cached; ETags and 304s still work).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 # Benchmark servers only: honour the X-Page-Cache-Bypass request header.
 PAGE_CACHE_BYPASS = env_bool("DJANGO_PAGE_CACHE_BYPASS", False)
 
+# Where `import_synopses` looks when it is given no paths.
 FIXTURES_ROOT = BASE_DIR / "fixtures"
 
 LOGGING = {

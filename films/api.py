@@ -1,5 +1,6 @@
 """The read-only JSON API: the list takes the HTML list's filters, search and pagination."""
 
+from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
@@ -7,7 +8,12 @@ from rest_framework.pagination import PageNumberPagination
 
 from .filters import FilmFilter
 from .models import Film, FilmTitle, Synopsis
+from .pagecache import conditional_page
 from .pagination import PAGE_SIZE
+
+# Cached like the HTML pages (films/pagecache.py): keyed by URL, generation and the Accept
+# header that picks JSON or the browsable API; a search is then rendered once per generation.
+api_page = method_decorator(conditional_page(varies_on=("Accept",)), name="dispatch")
 
 
 class FilmPagination(PageNumberPagination):
@@ -124,6 +130,7 @@ class FilmFilterBackend(DjangoFilterBackend):
         return filterset
 
 
+@api_page
 class FilmListAPIView(generics.ListAPIView):
     """Films, filtered and searched like /films/, in the same order."""
 
@@ -142,6 +149,7 @@ class FilmListAPIView(generics.ListAPIView):
         return context
 
 
+@api_page
 class FilmDetailAPIView(generics.RetrieveAPIView):
     """One film with its titles and published synopses (language and provenance)."""
 
