@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "catalogue",
     "films",
     "benchmark",
 ]
@@ -136,18 +137,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
-# Production serves hashed, compressed files through whitenoise (after `collectstatic`);
-# development and tests use the plain storage, which needs no manifest.
+# Serve straight from the apps' and project's static folders when collectstatic has not run:
+# the development default, and a fallback for DJANGO_DEBUG=0 without collectstatic.
+WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_USE_FINDERS", DEBUG)
+# Production serves hashed, compressed files through whitenoise (after `collectstatic`; the
+# deploy check catalogue/checks.py says when its manifest is missing); development, tests and
+# the finders fallback use the plain storage, which needs no manifest.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEBUG or WHITENOISE_USE_FINDERS
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Serve straight from the apps' and project's static folders when collectstatic has not run.
-WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_USE_FINDERS", DEBUG)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
