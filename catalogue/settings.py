@@ -284,11 +284,6 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Behind a proxy every client shares its address: take the one the proxy appended instead,
 # but only when the request comes from one of these proxies (addresses or CIDR networks).
 AXES_CLIENT_IP_CALLABLE = "catalogue.middleware.client_ip_address"
-if env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False):
-    raise ImproperlyConfigured(
-        "DJANGO_TRUST_X_FORWARDED_FOR is gone: list your proxies' addresses in "
-        "DJANGO_TRUSTED_PROXIES instead (e.g. 127.0.0.1), docs/production.md."
-    )
 try:
     TRUSTED_PROXIES = parse_networks(env_list("DJANGO_TRUSTED_PROXIES", ""))
 except ValueError as error:
