@@ -232,6 +232,12 @@ IMPORT_LANGUAGES: list[str] | None = env_list(
 )
 if IMPORT_LANGUAGES == ["all"]:
     IMPORT_LANGUAGES = None
+# Import limits (docs/importing.md, "Limits"): a larger file is refused before it is read, a
+# longer synopsis is refused and reported, never published; a file's synopses are written
+# in transactions of IMPORT_BATCH_SIZE, so none stays open for minutes.
+IMPORT_MAX_FILE_BYTES = int(float(os.environ.get("DJANGO_IMPORT_MAX_FILE_MB", "10")) * 1_000_000)
+IMPORT_MAX_SYNOPSIS_CHARS = int(os.environ.get("DJANGO_IMPORT_MAX_SYNOPSIS_CHARS", "20000"))
+IMPORT_BATCH_SIZE = int(os.environ.get("DJANGO_IMPORT_BATCH_SIZE", "2000"))
 # Processes that analyse files (language, film) while the importer writes; 1: none.
 IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() or 1)
 

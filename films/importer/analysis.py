@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from ..models import ReviewStatus
 from ..review import automatic_status
 from ..search.analysis import SearchColumns, search_columns
@@ -43,6 +45,9 @@ class FileAnalysis:
 
     analyses: list[SynopsisAnalysis] = field(default_factory=list)
     error: str = ""
+    # Documents longer than settings.IMPORT_MAX_SYNOPSIS_CHARS, never analysed nor stored:
+    # (first line, last line, characters).
+    refused: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def analyse(document: Document, matcher: FilmMatcher) -> SynopsisAnalysis:
@@ -77,14 +82,18 @@ def _analyse_text(
 
 
 def merge_consecutive(
-    analyses: Sequence[SynopsisAnalysis], matcher: FilmMatcher
+    analyses: Sequence[SynopsisAnalysis], matcher: FilmMatcher, *, max_chars: int | None = None
 ) -> list[SynopsisAnalysis]:
-    """Join consecutive blocks that are confidently about the same film, in the same language."""
+    """Join consecutive blocks that are confidently about the same film, in the same language.
+
+    Never into a synopsis longer than ``max_chars``.
+    """
     merged: list[SynopsisAnalysis] = []
     for current in analyses:
         previous = merged[-1] if merged else None
         if (
             previous is not None
+            and (max_chars is None or len(previous.text) + 2 + len(current.text) <= max_chars)
             and current.header is None
             and previous.status == ReviewStatus.AUTO
             and current.status == ReviewStatus.AUTO
@@ -111,9 +120,22 @@ def analyse_file(path: Path, *, matcher: FilmMatcher, encoding: str | None) -> F
     except SourceError as error:
         return FileAnalysis(error=str(error))
     documents = split_documents(text)
+    del text
     if not documents:
         return FileAnalysis(error="no synopsis text found (only headers or symbols)")
-    analyses = merge_consecutive([analyse(document, matcher) for document in documents], matcher)
+    # An over-long "synopsis" (a 3 MB line of names) is refused before the costly language
+    # and film analysis, and never published: docs/importing.md, "Limits".
+    limit = settings.IMPORT_MAX_SYNOPSIS_CHARS
+    refused, kept = [], []
+    for document in documents:
+        length = len(document.text)
+        if length > limit:
+            refused.append((document.first_line, document.last_line, length))
+        else:
+            kept.append(document)
+    analyses = merge_consecutive(
+        [analyse(document, matcher) for document in kept], matcher, max_chars=limit
+    )
     for analysis in analyses:
         analysis.search = search_columns(text=analysis.text, language=analysis.language.language)
-    return FileAnalysis(analyses)
+    return FileAnalysis(analyses, refused=refused)

@@ -52,6 +52,8 @@ class FileReport:
     status: str = "imported"
     error: str = ""
     synopses: list[SynopsisReport] = field(default_factory=list)
+    # Why each synopsis over the length limit was not imported (films/importer/analysis.py).
+    refused: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -59,6 +61,7 @@ class FileReport:
             "status": self.status,
             "error": self.error or None,
             "synopses": [synopsis.as_dict() for synopsis in self.synopses],
+            "refused": self.refused,
         }
 
 
@@ -86,6 +89,7 @@ class ImportReport:
         for action in (Action.CREATED, Action.UNCHANGED, Action.UPDATED, Action.KEPT):
             totals[action] = sum(1 for s in synopses if s.action == action)
         totals[Action.DUPLICATE] = sum(1 for s in synopses if s.action == Action.DUPLICATE)
+        totals["refused"] = sum(len(report.refused) for report in self.files)
         return totals
 
     def as_dict(self) -> dict:

@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models.functions import Replace
 
 from ..caching import language_counts
 from ..languages import FALLBACK_CONFIG, LANGUAGES, has_unspaced_script, search_config_for
 from ..models import Film, FilmTitle, Synopsis
 from .analysis import (
     CANDIDATE_CAP,
+    HTML_ENTITIES,
     MATCH_START,
     MATCH_STOP,
     ParsedQuery,
+    marked_html,
     parse_query,
     python_snippet,
-    snippet_html,
 )
 
 # PostgreSQL configs whose languages keep their accents (films/languages/table.py): their
@@ -332,9 +334,14 @@ def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
     )
     use_headline = tsquery is not None
     if use_headline:
+        # Escaped before ts_headline sees it: its parser drops whatever looks like a tag
+        # ("</mark><script>x</script>" came out as "x"), but keeps entities as they are.
+        escaped = F("text")
+        for char, entity in HTML_ENTITIES.items():
+            escaped = Replace(escaped, Value(char), Value(entity))
         synopses = synopses.annotate(
             headline=SearchHeadline(
-                "text",
+                escaped,
                 tsquery,
                 config=F("search_config"),
                 start_sel=MATCH_START,
@@ -356,6 +363,6 @@ def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
             and not has_unspaced_script(synopsis.text)
             and MATCH_START in synopsis.headline
         ):
-            film.match_snippet = snippet_html(synopsis.headline)
+            film.match_snippet = marked_html(synopsis.headline)
         else:
             film.match_snippet = python_snippet(synopsis.text, query, language=synopsis.language)
