@@ -165,6 +165,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Film catalogue API",
     "DESCRIPTION": "Read-only: films, their titles and their synopses in many languages.",
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "films.api.describe_responses_as_sent",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "FilmKindEnum": "films.models.FilmKind",
         "TitleKindEnum": "films.models.TitleKind",

@@ -1,6 +1,6 @@
 """Routes of the public site and its JSON API."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import api, views
@@ -14,6 +14,8 @@ urlpatterns = [
     path("franchises/<slug:slug>/", views.FranchiseDetailView.as_view(), name="franchise-detail"),
     path("languages/", views.LanguageListView.as_view(), name="language-list"),
     path("api/films/", api.FilmListAPIView.as_view(), name="api-film-list"),
-    path("api/films/<slug:slug>/", api.FilmDetailAPIView.as_view(), name="api-film-detail"),
+    # Any string: a slug that cannot exist is a JSON 404 like an unknown one, not the site's page.
+    path("api/films/<str:slug>/", api.FilmDetailAPIView.as_view(), name="api-film-detail"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    re_path(r"^api/", api.not_found),
 ]
