@@ -127,3 +127,30 @@ class TemporaryPostgres:
         if (self.data / "postmaster.pid").exists():
             self.stop(mode="immediate")
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextmanager
+def make_serve_proxy(env: dict[str, str], log_path: Path):
+    """Run `make serve-proxy` (nginx in front of gunicorn) on free loopback ports; yield its URL."""
+    proxy_port, app_port = free_port(), free_port()
+    env = {
+        **env,
+        "PROXY_BIND": f"127.0.0.1:{proxy_port}",
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+    }
+    base_url = f"http://127.0.0.1:{proxy_port}"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "serve-proxy", f"PROXY_BIND={env['PROXY_BIND']}"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        started = wait_until(lambda: get(f"{base_url}/healthz", timeout=2)[0] == 200, timeout=90)
+        assert started, f"make serve-proxy did not come up:\n{log_path.read_text()}"
+        yield base_url, f"http://127.0.0.1:{app_port}"
+    finally:
+        stop_process_group(process)
