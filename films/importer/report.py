@@ -84,7 +84,12 @@ class ImportReport:
             "blocks": sum(synopsis.blocks for synopsis in synopses),
             "synopses": len(synopses),
             "films": len({s.film["slug"] for s in synopses if s.film}),
-            "for_review": sum(1 for s in synopses if s.status == ReviewStatus.PENDING),
+            # Only what is stored waits in the queue: not a duplicate of another synopsis.
+            "for_review": sum(
+                1
+                for s in synopses
+                if s.status == ReviewStatus.PENDING and s.action != Action.DUPLICATE
+            ),
         }
         for action in (Action.CREATED, Action.UNCHANGED, Action.UPDATED, Action.KEPT):
             totals[action] = sum(1 for s in synopses if s.action == action)

@@ -131,6 +131,7 @@ def test_repeats_within_a_file_are_duplicates(tmp_path):
     report, _, error = import_command(str(path))
     totals = report["totals"]
     assert (totals["created"], totals["updated"], totals["duplicate"]) == (4, 0, 36)
+    assert totals["for_review"] == Synopsis.objects.filter(review_status="pending").count()
     notes = [s["note"] for s in report["files"][0]["synopses"] if s["action"] == "duplicate"]
     assert notes[0] == "same text as line 1 of this file"
     assert Synopsis.objects.count() == 4
