@@ -53,7 +53,10 @@ def describe_responses_as_sent(result, generator, request, public):
             schema.update(minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1])
             schema.pop("format", None)
         elif parameter["name"] == "page":
-            schema["minimum"] = 1
+            # Empty means the first page, as DRF reads it.
+            parameter["schema"] = {
+                "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": [""]}]
+            }
     return result
 
 
