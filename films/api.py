@@ -50,14 +50,17 @@ def describe_responses_as_sent(result, generator, request, public):
         if parameter["name"] in _EMPTY_MEANS_ANY and "enum" in schema:
             schema["enum"] = ["", *schema["enum"]]
         elif parameter["name"] in ("year_min", "year_max"):
-            schema.update(minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1])
-            schema.pop("format", None)
+            parameter["schema"] = empty_or(
+                {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}
+            )
         elif parameter["name"] == "page":
-            # Empty means the first page, as DRF reads it.
-            parameter["schema"] = {
-                "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": [""]}]
-            }
+            parameter["schema"] = empty_or({"type": "integer", "minimum": 1})  # "": the first
     return result
+
+
+def empty_or(schema: dict) -> dict:
+    """A query parameter that may also be sent empty (HTML forms do), meaning "not given"."""
+    return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
