@@ -7,6 +7,7 @@ spending a second or two building pythainlp's dictionary (docs/production.md, "S
 
 from django.db import connections
 from django.template.loader import get_template
+from django.urls import get_resolver
 
 # Thai words known to the catalogue: segmenting them builds the dictionary trie and loads the
 # tokenizer and the stop words.
@@ -23,9 +24,14 @@ _TEMPLATES = (
 
 
 def warm_up() -> None:
-    """Build the Thai dictionary and matcher and compile the templates; touch no database."""
+    """Build the Thai dictionary and matcher, import the views, compile the templates.
+
+    Touches no database.
+    """
     from films.search.analysis import parse_query, search_columns
 
+    # The URLconf imports every view (and DRF, django-filter, drf-spectacular) on first use.
+    get_resolver().resolve("/films/")
     search_columns(text=_THAI_SAMPLE, language="th")
     parse_query(_THAI_SAMPLE)
     for name in _TEMPLATES:
