@@ -59,10 +59,12 @@ def settings_under(env: dict[str, str]) -> dict:
 
 
 @pytest.mark.slow
-def test_deploy_check_is_clean_in_production():
-    result = run_python(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env()
-    )
+def test_deploy_check_is_clean_in_production(tmp_path):
+    # As `make serve` does: collectstatic first (without it, catalogue.E001, tests/test_checks.py).
+    env = production_env(DJANGO_STATIC_ROOT=str(tmp_path / "static"))
+    collected = run_python(["manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    assert collected.returncode == 0, collected.stderr
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
