@@ -8,6 +8,8 @@ against the catalogue fixture's films.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -25,6 +27,17 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 @pytest.fixture(autouse=True)
 def films(catalogue):
     return catalogue
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction():
+    # As Django's test client does: a request must not close the connection that holds the
+    # test's transaction (PostgreSQL), which schemathesis's WSGI calls would otherwise do.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
