@@ -13,7 +13,6 @@ socket. Used for docs/production.md's comparison of bare gunicorn and nginx in f
 
 import argparse
 import http.client
-import json
 import socket
 import sys
 import threading
@@ -119,7 +118,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=int, default=50, help=f"slow sockets (at most {MAX_SLOW})")
     parser.add_argument("--seconds", type=float, default=60, help=f"at most {MAX_SECONDS}")
     parser.add_argument("--interval", type=float, default=5, help="seconds between header lines")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if not (0 <= args.slow <= MAX_SLOW and 0 < args.seconds <= MAX_SECONDS):
         parser.error(f"--slow 0..{MAX_SLOW} and --seconds up to {MAX_SECONDS}")
@@ -127,16 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         report = run(args.url.rstrip("/"), args.path, args.slow, args.seconds, args.interval)
     except ValueError as error:
         parser.error(str(error))
-    if args.json:
-        sys.stdout.write(json.dumps(report, indent=2) + "\n")
-    else:
-        sys.stdout.write(
-            f"{report['url']}: {report['slow_sockets']} slow sockets for {report['seconds']:g} s; "
-            f"{report['answered']}/{report['probes']} probes answered, "
-            f"p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms, max {report['max_ms']} ms; "
-            f"slow sockets shed and reopened {report['slow_sockets_reopened']} times\n"
-        )
-    return 0
+    sys.stdout.write(
+        f"{report['url']}: {report['slow_sockets']} slow sockets for {report['seconds']:g} s; "
+        f"{report['answered']}/{report['probes']} probes answered, "
+        f"p50 {report['p50_ms']} ms, p99 {report['p99_ms']} ms, max {report['max_ms']} ms; "
+        f"slow sockets shed and reopened {report['slow_sockets_reopened']} times\n"
+    )
+    return 0 if report["answered"] == report["probes"] else 1
 
 
 if __name__ == "__main__":
