@@ -6,7 +6,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
 .PHONY: install run test test-quick test-sqlite test-postgres lint format migrate import clean benchmark
-.PHONY: serve loadtest messages worker
+.PHONY: serve serve-proxy loadtest slowprobe messages worker
 
 install: $(VENV)/.installed
 
@@ -92,11 +92,28 @@ serve: install
 worker: install
 	exec $(BIN)/python manage.py import_worker --no-reload
 
+# `make serve-proxy`: the production set-up, nginx (deploy/nginx.conf, Debian's nginx-light)
+# on PROXY_BIND in front of gunicorn on GUNICORN_BIND (loopback), which trusts its
+# X-Forwarded-For. docs/production.md, "Serving".
+PROXY_BIND ?= 127.0.0.1:8000
+serve-proxy: install
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-0} GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:8001} \
+		DJANGO_TRUSTED_PROXIES=$${DJANGO_TRUSTED_PROXIES:-127.0.0.1} PROXY_BIND=$(PROXY_BIND); \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	$(BIN)/python manage.py migrate --noinput && \
+	exec $(BIN)/python scripts/serve_proxy.py
+
 # `make loadtest` against a server already started with `make serve` (loopback only).
 LOADTEST_URL ?= http://127.0.0.1:8000
 LOADTEST_ARGS ?=
 loadtest: install
 	$(BIN)/python scripts/loadtest.py --url $(LOADTEST_URL) $(LOADTEST_ARGS)
+
+# `make slowprobe`: 50 slow-loris sockets for 60 s while a visitor asks for a film page each
+# second (scripts/slowprobe.py, loopback only); SLOWPROBE_ARGS e.g. "--slow 5 --seconds 20".
+SLOWPROBE_ARGS ?=
+slowprobe: install
+	$(BIN)/python -m scripts.slowprobe --url $(LOADTEST_URL) $(SLOWPROBE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 test-artifacts

@@ -1,9 +1,10 @@
 """Request logging, a friendly 503 while the database is away, and the client address for axes."""
 
+import ipaddress
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -42,6 +43,9 @@ class AccessLogMiddleware:
             "status": response.status_code,
             "duration_ms": f"{duration_ms:.1f}",
         }
+        reason = getattr(response, "log_reason", "")
+        if reason:
+            fields["reason"] = reason
         line = " ".join(f"{key}={logfmt_value(value)}" for key, value in fields.items())
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         access_logger.log(level, line)
@@ -53,15 +57,20 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
 
     Nothing else is needed for recovery: Django drops a connection that raised, so the next
     request connects afresh and succeeds as soon as the database is back.
+
+    An outage is logged as one access-log line per 503 with the error's first line as its
+    ``reason``, never a traceback: a restart under load answers hundreds of 503s a second.
     """
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.error(
-            "database unavailable: %s %s", request.method, request.path, exc_info=exception
-        )
-        return database_unavailable_response(request)
+        response = database_unavailable_response(request)
+        first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
+        response.log_reason = f"database unavailable: {first_line[:200]}"
+        # django.request would log the 503 again (docs/production.md, "Health and outages").
+        response._has_been_logged = True
+        return response
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
@@ -77,15 +86,38 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def parse_networks(entries: Sequence[str]) -> tuple:
+    """Parse DJANGO_TRUSTED_PROXIES entries (addresses or CIDR networks); raise ValueError."""
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+
+
+def _is_trusted(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip_address(request: HttpRequest) -> str | None:
     """Return the client's address for login throttling (django-axes).
 
-    With DJANGO_TRUST_X_FORWARDED_FOR on, the right-most X-Forwarded-For entry is the one our
-    own proxy appended; anything to its left was sent by the client and could be forged.
+    X-Forwarded-For is read only when the peer is one of settings.TRUSTED_PROXIES, and then
+    from the right: each trusted proxy appends the address it saw, so the right-most entry
+    that is not a trusted proxy is the client. Entries further left were written by the
+    client and could be anything; a peer that is not a trusted proxy is the client itself,
+    whatever header it sends (docs/production.md, "Login lockout").
     """
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR")
+    peer = request.META.get("REMOTE_ADDR")
+    networks = settings.TRUSTED_PROXIES
+    if not networks or not peer or not _is_trusted(peer, networks):
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # garbage where our proxy writes an address: not ours, ignore it
+    return hops[0] if hops else peer

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from catalogue.middleware import parse_networks
 from films.languages import DEFAULT_DETECTORS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "catalogue",
     "films",
     "benchmark",
 ]
@@ -184,18 +186,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
-# Production serves hashed, compressed files through whitenoise (after `collectstatic`);
-# development and tests use the plain storage, which needs no manifest.
+# Serve straight from the apps' and project's static folders when collectstatic has not run:
+# the development default, and a fallback for DJANGO_DEBUG=0 without collectstatic.
+WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_USE_FINDERS", DEBUG)
+# Production serves hashed, compressed files through whitenoise (after `collectstatic`; the
+# deploy check catalogue/checks.py says when its manifest is missing); development, tests and
+# the finders fallback use the plain storage, which needs no manifest.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEBUG or WHITENOISE_USE_FINDERS
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Serve straight from the apps' and project's static folders when collectstatic has not run.
-WHITENOISE_USE_FINDERS = env_bool("DJANGO_STATIC_USE_FINDERS", DEBUG)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -215,31 +219,47 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "films.api.describe_responses_as_sent",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "FilmKindEnum": "films.models.FilmKind",
         "TitleKindEnum": "films.models.TitleKind",
     },
 }
 
-# Where `import_synopses` looks when it is given no paths.
-# Per-process memory by default; a shared cache (e.g. DJANGO_CACHE_BACKEND=
-# django.core.cache.backends.redis.RedisCache, DJANGO_CACHE_LOCATION=redis://...) lets the
-# workers share rendered pages. Correctness never depends on it: keys carry the catalogue
-# generation (films/caching.py).
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "catalogue"),
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "1000"))},
+# Per-process memory by default (embedded, nothing to run). DJANGO_CACHE_URL=redis://host:port/db
+# selects Django's own Redis backend instead, so every gunicorn worker and every server shares
+# rendered pages and aggregates, and a fresh worker starts warm (docs/production.md).
+# Correctness never depends on it: keys carry the catalogue generation (films/caching.py).
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("DJANGO_CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "catalogue"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+            ),
+            "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "catalogue"),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "1000"))},
+        }
+    }
 # Seconds a rendered public page is kept (0: never cached; ETags and 304s still work).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 # Benchmark servers only: honour the X-Page-Cache-Bypass request header.
 PAGE_CACHE_BYPASS = env_bool("DJANGO_PAGE_CACHE_BYPASS", False)
 
+# Where `import_synopses` looks when it is given no paths.
 FIXTURES_ROOT = BASE_DIR / "fixtures"
 
 LOGGING = {
@@ -270,6 +290,12 @@ IMPORT_LANGUAGES: list[str] | None = env_list(
 )
 if IMPORT_LANGUAGES == ["all"]:
     IMPORT_LANGUAGES = None
+# Import limits (docs/importing.md, "Limits"): a larger file is refused before it is read, a
+# longer synopsis is refused and reported, never published; a file's synopses are written
+# in transactions of IMPORT_BATCH_SIZE, so none stays open for minutes.
+IMPORT_MAX_FILE_BYTES = int(float(os.environ.get("DJANGO_IMPORT_MAX_FILE_MB", "10")) * 1_000_000)
+IMPORT_MAX_SYNOPSIS_CHARS = int(os.environ.get("DJANGO_IMPORT_MAX_SYNOPSIS_CHARS", "20000"))
+IMPORT_BATCH_SIZE = int(os.environ.get("DJANGO_IMPORT_BATCH_SIZE", "2000"))
 # Processes that analyse files (language, film) while the importer writes; 1: none.
 IMPORT_WORKERS = int(os.environ.get("DJANGO_IMPORT_WORKERS") or os.cpu_count() or 1)
 # Below this confidence a synopsis waits for an editor instead of getting a film (docs/matching.md).
@@ -331,6 +357,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a proxy every client shares its address: take the one the proxy appended instead.
+# Behind a proxy every client shares its address: take the one the proxy appended instead,
+# but only when the request comes from one of these proxies (addresses or CIDR networks).
 AXES_CLIENT_IP_CALLABLE = "catalogue.middleware.client_ip_address"
-TRUST_X_FORWARDED_FOR = env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False)
+try:
+    TRUSTED_PROXIES = parse_networks(env_list("DJANGO_TRUSTED_PROXIES", ""))
+except ValueError as error:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from error

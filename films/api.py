@@ -8,20 +8,77 @@ from pathlib import Path
 
 import rest_framework
 from csp.decorators import csp_update
+from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.html import conditional_escape
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
 from rest_framework.compat import pygments_css
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer
 
-from .filters import FilmFilter
+from .filters import YEAR_RANGE, FilmFilter
 from .models import Film, FilmTitle, Synopsis
+from .pagecache import conditional_page
 from .pagination import PAGE_SIZE
+
+# Cached like the HTML pages (films/pagecache.py): keyed by URL, generation and the Accept
+# header that picks JSON or the browsable API; a search is then rendered once per generation.
+api_page = method_decorator(conditional_page(varies_on=("Accept",)), name="dispatch")
+
+# Every answer but 200 the API gives, so the OpenAPI description matches the responses
+# (schemathesis checks it in tests/test_api_contract.py).
+_DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+_NOT_FOUND = OpenApiResponse(_DETAIL, description="No such film, or a page past the last one.")
+_TOO_LONG = OpenApiResponse(
+    description="The URL is longer than the server reads (nginx or gunicorn, not JSON)."
+)
+_UNAVAILABLE = OpenApiResponse(_DETAIL, description="The database is briefly unavailable.")
+_INVALID = OpenApiResponse(
+    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="A filter value is not valid: each parameter's messages.",
+)
+# Filters whose empty value means "any" (the HTML form sends them empty).
+_EMPTY_MEANS_ANY = ("kind", "language", "ordering", "franchise")
+_SEARCH_FIELDS = ("match_language", "match_snippet")
+
+
+def describe_responses_as_sent(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what the generated description cannot know.
+
+    ``franchise`` is null for a film outside any franchise; the search fields are present only
+    in a search; an empty filter value is accepted and means "any"; years and pages have the
+    bounds the filters and the paginator enforce.
+    """
+    schemas = result["components"]["schemas"]
+    for name in ("FilmList", "FilmDetail"):
+        schemas[name]["properties"]["franchise"]["nullable"] = True
+    required = schemas["FilmList"]["required"]
+    schemas["FilmList"]["required"] = [f for f in required if f not in _SEARCH_FIELDS]
+    for parameter in result["paths"]["/api/films/"]["get"]["parameters"]:
+        schema = parameter["schema"]
+        if parameter["name"] in _EMPTY_MEANS_ANY and "enum" in schema:
+            schema["enum"] = ["", *schema["enum"]]
+        elif parameter["name"] in ("year_min", "year_max"):
+            parameter["schema"] = empty_or(
+                {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}
+            )
+        elif parameter["name"] == "page":
+            parameter["schema"] = empty_or({"type": "integer", "minimum": 1})  # "": the first
+    return result
+
+
+def empty_or(schema: dict) -> dict:
+    """A query parameter that may also be sent empty (HTML forms do), meaning "not given"."""
+    return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other URL under /api/: a JSON 404, as the description says."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 class FilmPagination(PageNumberPagination):
@@ -231,6 +288,16 @@ class APIDocsView(SpectacularSwaggerSplitView):
 
 
 @browsable_api_csp
+@api_page
+@extend_schema(
+    responses={
+        200: FilmListSerializer,
+        400: _INVALID,
+        404: _NOT_FOUND,
+        414: _TOO_LONG,
+        503: _UNAVAILABLE,
+    }
+)
 class FilmListAPIView(generics.ListAPIView):
     """Films, filtered and searched like /films/, in the same order."""
 
@@ -250,6 +317,10 @@ class FilmListAPIView(generics.ListAPIView):
 
 
 @browsable_api_csp
+@api_page
+@extend_schema(
+    responses={200: FilmDetailSerializer, 404: _NOT_FOUND, 414: _TOO_LONG, 503: _UNAVAILABLE}
+)
 class FilmDetailAPIView(generics.RetrieveAPIView):
     """One film with its titles and published synopses (language and provenance)."""
 

@@ -55,11 +55,17 @@ class FranchiseSelect(forms.Select):
         return mark_safe(f"<select{flatatt(attrs)}>{body}</select>")
 
 
+# The years a film of the catalogue can have (the API's description says so too).
+YEAR_RANGE = (1870, 2100)
+
+
 class YearRangeField(RangeField):
     """``year_min``/``year_max`` as whole years within the catalogue's plausible range."""
 
     def __init__(self, *args, **kwargs) -> None:
-        fields = tuple(forms.IntegerField(min_value=1870, max_value=2100) for _ in range(2))
+        fields = tuple(
+            forms.IntegerField(min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1]) for _ in range(2)
+        )
         super().__init__(fields, *args, **kwargs)
 
 

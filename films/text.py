@@ -12,9 +12,18 @@ from anyascii import anyascii
 
 from .languages import LEADING_ARTICLES
 
+# Control characters other than tab and line feed: none belongs in a synopsis, and U+0002/U+0003
+# are the search's own match markers (films/search/analysis.py).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _YEAR_IN_PARENS = re.compile(r"\(\s*(?:1[89]|20)\d\d\s*\)")
 _ROMAN = re.compile(r"^(?=[mdclxvi]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters but tab and line feed (form feeds and CRs become line feeds)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
+    return _CONTROLS.sub("", text)
 
 
 @lru_cache(maxsize=8192)

@@ -20,10 +20,11 @@ def film_count(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"films={Film.objects.count()}")
 
 
+# Before the project's routes: its catch-all under /api/ would answer 404 first.
 urlpatterns = [
-    *project_urlpatterns,
     path("faults/database-gone/", database_gone),
     path("api/faults/database-gone/", database_gone),
     path("faults/broken/", broken),
     path("faults/film-count/", film_count),
+    *project_urlpatterns,
 ]

@@ -78,14 +78,11 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def make_serve(env: dict[str, str], log_path: Path):
-    """Run `make serve` on a free loopback port; yield its base URL; stop it afterwards."""
-    port = free_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    base_url = f"http://127.0.0.1:{port}"
+def _make_target(target: str, env: dict[str, str], log_path: Path, base_url: str):
+    """Run `make <target>` in a process group of its own until it answers /healthz on base_url."""
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            ["make", "--no-print-directory", "serve"],
+            ["make", "--no-print-directory", target],
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -94,10 +91,37 @@ def make_serve(env: dict[str, str], log_path: Path):
         )
     try:
         started = wait_until(lambda: get(f"{base_url}/healthz", timeout=2)[0] == 200, timeout=90)
-        assert started, f"make serve did not come up:\n{log_path.read_text()}"
-        yield base_url
+        assert started, f"make {target} did not come up:\n{log_path.read_text()}"
+        yield
     finally:
         stop_process_group(process)
+
+
+@contextmanager
+def make_serve(env: dict[str, str], log_path: Path):
+    """Run `make serve` on a free loopback port; yield its base URL; stop it afterwards."""
+    port = free_port()
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    base_url = f"http://127.0.0.1:{port}"
+    with _make_target("serve", env, log_path, base_url):
+        yield base_url
+
+
+@contextmanager
+def make_serve_proxy(env: dict[str, str], log_path: Path):
+    """Run `make serve-proxy` (nginx before gunicorn) on free loopback ports.
+
+    Yield (nginx's base URL, gunicorn's base URL); stop both afterwards.
+    """
+    proxy_port, app_port = free_port(), free_port()
+    env = {
+        **env,
+        "PROXY_BIND": f"127.0.0.1:{proxy_port}",
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+    }
+    base_url = f"http://127.0.0.1:{proxy_port}"
+    with _make_target("serve-proxy", env, log_path, base_url):
+        yield base_url, f"http://127.0.0.1:{app_port}"
 
 
 class TemporaryPostgres:

@@ -140,3 +140,29 @@ def test_each_api_page_costs_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert small == large, f"{name}: {small} queries for 3 films, {large} for 30"
     print(f"{name}: {large} queries")
+
+
+def test_the_schema_describes_what_the_api_answers(client, db):
+    schema = client.get(reverse("films:api-schema"), headers={"accept": "application/json"}).json()
+    films = schema["paths"]["/api/films/"]["get"]
+    assert {"200", "400", "404", "414", "503"} <= films["responses"].keys()
+    assert {"200", "404", "414"} <= schema["paths"]["/api/films/{slug}/"]["get"]["responses"].keys()
+    film_list = schema["components"]["schemas"]["FilmList"]
+    assert film_list["properties"]["franchise"]["nullable"] is True
+    assert "match_snippet" not in film_list["required"] and "slug" in film_list["required"]
+    parameters = {p["name"]: p["schema"] for p in films["parameters"]}
+    assert parameters["kind"]["enum"][0] == ""
+    year, empty = parameters["year_min"]["anyOf"]
+    assert (year["minimum"], year["maximum"], empty["enum"]) == (1870, 2100, [""])
+
+
+@pytest.mark.parametrize("url", ["/api/films/not a slug/", "/api/nothing/", "/api/films/x/y/"])
+def test_unknown_api_urls_are_json_404s(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+def test_an_empty_kind_means_any_kind(client, catalogue):
+    assert client.get(API, {"kind": ""}).json()["count"] == client.get(API).json()["count"]

@@ -182,3 +182,17 @@ def test_the_franchise_menu_holds_the_largest_franchises_and_the_chosen_one(clie
     response = client.get("/en/films/", {"franchise": "mad-max"})
     assert '<option value="mad-max" selected>Mad Max</option>' in response.content.decode()
     assert [film.franchise.slug for film in response.context["films"]] == ["mad-max"]
+
+
+def test_the_api_search_is_cached_like_the_html_search(client, catalogue, count_queries):
+    url = "/api/films/?q=rocky"
+    first, cold = count_queries(client, url, accept="application/json")
+    second, warm = count_queries(client, url, accept="application/json")
+    assert cold > 1 and warm == 1  # the generation only
+    assert first.json() == second.json() and first.json()["results"]
+    assert first.headers["ETag"] == second.headers["ETag"]
+    # The browsable API is the same URL with another Accept: a page of its own.
+    browsable, _ = count_queries(client, url, accept="text/html")
+    assert browsable["Content-Type"].startswith("text/html")
+    assert browsable.headers["ETag"] != first.headers["ETag"]
+    assert "Accept" in first.headers["Vary"]

@@ -3,7 +3,7 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from catalogue.middleware import client_ip_address, logfmt_value
+from catalogue.middleware import client_ip_address, logfmt_value, parse_networks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.fault_urls")]
 
@@ -47,9 +47,18 @@ def test_database_error_in_a_view_is_a_friendly_503(client, caplog):
     assert "briefly unavailable" in body
     assert "Connection refused" not in body
     assert "Traceback" not in body
-    [record] = [r for r in caplog.records if r.name == "catalogue.middleware"]
-    assert record.levelno == logging.ERROR
-    assert record.exc_info is not None
+
+
+def test_database_outage_logs_one_line_per_503_without_traceback(client, caplog):
+    caplog.set_level(logging.INFO)
+    for _ in range(3):
+        assert client.get("/faults/database-gone/").status_code == 503
+    assert len(caplog.records) == 3, [r.getMessage() for r in caplog.records]
+    for record in caplog.records:
+        assert record.name == "catalogue.access"
+        assert record.exc_info is None
+        assert "status=503" in record.getMessage()
+        assert 'reason="database unavailable: connection to server' in record.getMessage()
 
 
 def test_database_error_under_the_api_is_json(client):
@@ -78,17 +87,31 @@ def test_healthy_view_is_untouched(client):
     assert (response.status_code, response.content) == (200, b"films=0")
 
 
+PROXY = "127.0.0.1"
+
+
 @pytest.mark.parametrize(
-    ("trust", "meta", "expected"),
+    ("proxies", "meta", "expected"),
     [
-        (False, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6"}, "10.0.0.1"),
-        (True, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6"}, "6.6.6.6"),
+        # No trusted proxy: the header is never read.
+        ([], {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6"}, "10.0.0.1"),
+        # A peer that is not a trusted proxy is the client, whatever it claims.
+        ([PROXY], {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6"}, "10.0.0.1"),
+        ([PROXY], {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "6.6.6.6"}, "6.6.6.6"),
         # A client-sent header is on the left; our proxy appends the real address on the right.
-        (True, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 5.6.7.8"}, "5.6.7.8"),
-        (True, {"REMOTE_ADDR": "10.0.0.1"}, "10.0.0.1"),
+        ([PROXY], {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 5.6.7.8"}, "5.6.7.8"),
+        # Two proxies of ours (a network entry): the right-most address that is not one of them.
+        (
+            [PROXY, "10.1.0.0/16"],
+            {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 5.6.7.8, 10.1.2.3"},
+            "5.6.7.8",
+        ),
+        ([PROXY], {"REMOTE_ADDR": PROXY}, PROXY),
+        # Garbage where our proxy writes an address: the peer, not the garbage.
+        ([PROXY], {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "1.2.3.4, bogus"}, PROXY),
     ],
 )
-def test_client_ip_address(settings, trust, meta, expected):
-    settings.TRUST_X_FORWARDED_FOR = trust
+def test_client_ip_address(settings, proxies, meta, expected):
+    settings.TRUSTED_PROXIES = parse_networks(proxies)
     request = RequestFactory().get("/", **meta)
     assert client_ip_address(request) == expected

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from catalogue.middleware import parse_networks
 from films.models import Synopsis
 from tests.factories import SynopsisFactory
 
@@ -58,10 +59,12 @@ def settings_under(env: dict[str, str]) -> dict:
 
 
 @pytest.mark.slow
-def test_deploy_check_is_clean_in_production():
-    result = run_python(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env()
-    )
+def test_deploy_check_is_clean_in_production(tmp_path):
+    # As `make serve` does: collectstatic first (without it, catalogue.E001, tests/test_checks.py).
+    env = production_env(DJANGO_STATIC_ROOT=str(tmp_path / "static"))
+    collected = run_python(["manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    assert collected.returncode == 0, collected.stderr
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -179,6 +182,45 @@ def test_admin_login_locks_out_after_five_failures(client, editor, settings):
     assert other_ip.status_code == 302
     client.logout()
     assert admin_login(client, "someone", "wrong").status_code == 200
+
+
+@pytest.mark.axes
+def test_forwarded_for_from_an_untrusted_peer_cannot_dodge_the_lockout(client, editor, settings):
+    # gunicorn reached directly (not through the proxy): a new X-Forwarded-For per attempt.
+    settings.TRUSTED_PROXIES = parse_networks(["127.0.0.1"])
+    for attempt in range(5):
+        response = client.post(
+            reverse("admin:login"),
+            {"username": "editor", "password": "wrong", "next": "/admin/"},
+            REMOTE_ADDR="203.0.113.5",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        )
+    assert response.status_code == 429
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "correct horse battery staple", "next": "/admin/"},
+        REMOTE_ADDR="203.0.113.5",
+        HTTP_X_FORWARDED_FOR="192.0.2.77",
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+
+
+@pytest.mark.axes
+def test_forwarded_for_from_the_trusted_proxy_names_the_client(client, editor, settings):
+    settings.TRUSTED_PROXIES = parse_networks(["127.0.0.1"])
+    client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": "wrong", "next": "/admin/"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4",
+    )
+    from axes.models import AccessAttempt
+
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.4"]
 
 
 @pytest.mark.slow

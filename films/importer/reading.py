@@ -4,6 +4,8 @@ import codecs
 import unicodedata
 from pathlib import Path
 
+from ..text import strip_controls
+
 _CONTROL_ALLOWED = {"\t", "\n", "\r", "\f"}
 
 
@@ -49,10 +51,35 @@ def decode_source(data: bytes, *, encoding: str | None = None) -> str:
     )
     if "\x00" in text or controls > max(2, len(text) // 100):
         raise SourceError("the file holds binary data (control characters), not text")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # The few control characters a text file may carry are dropped, the search's markers
+    # U+0002/U+0003 among them (docs/importing.md, "Limits").
+    text = strip_controls(text)
     if not text.strip():
         raise SourceError("the file holds only blank lines")
     return unicodedata.normalize("NFC", text)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+
+
+def check_source(path: Path, *, max_bytes: int, follow_symlinks: bool) -> None:
+    """Refuse, before reading a byte, a symbolic link (unless followed) or an oversized file.
+
+    A link could make an import read anything the importing user can (``/etc/passwd``); a
+    huge file holds the import's memory and write transaction for minutes.
+    """
+    if path.is_symlink() and not follow_symlinks:
+        raise SourceError("a symbolic link; pass --follow-symlinks to import what it points to")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # read_source names the reason
+    if path.is_file() and size > max_bytes:
+        raise SourceError(
+            f"{megabytes(size)}, over the limit of {megabytes(max_bytes)} "
+            "(DJANGO_IMPORT_MAX_FILE_MB); split the file or raise the limit"
+        )
 
 
 def read_source(path: Path, *, encoding: str | None = None) -> str:

@@ -87,6 +87,8 @@ class FileReport:
     status: str = "imported"
     error: str = ""
     synopses: list[SynopsisReport] = field(default_factory=list)
+    # Why each synopsis over the length limit was not imported (films/importer/analysis.py).
+    refused: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -94,6 +96,7 @@ class FileReport:
             "status": self.status,
             "error": self.error or None,
             "synopses": [synopsis.as_dict() for synopsis in self.synopses],
+            "refused": self.refused,
         }
 
     @classmethod
@@ -125,11 +128,17 @@ class ImportReport:
             "blocks": sum(synopsis.blocks for synopsis in synopses),
             "synopses": len(synopses),
             "films": len({s.film["slug"] for s in synopses if s.film}),
-            "for_review": sum(1 for s in synopses if s.status == ReviewStatus.PENDING),
+            # Only what is stored waits in the queue: not a duplicate of another synopsis.
+            "for_review": sum(
+                1
+                for s in synopses
+                if s.status == ReviewStatus.PENDING and s.action != Action.DUPLICATE
+            ),
         }
         for action in (Action.CREATED, Action.UNCHANGED, Action.UPDATED, Action.KEPT):
             totals[action] = sum(1 for s in synopses if s.action == action)
         totals[Action.DUPLICATE] = sum(1 for s in synopses if s.action == Action.DUPLICATE)
+        totals["refused"] = sum(len(report.refused) for report in self.files)
         return totals
 
     def summary(self) -> str:
@@ -141,8 +150,8 @@ class ImportReport:
             f"{totals['synopses']} synopses of {totals['films']} films: "
             f"{totals['created']} created, {totals['updated']} updated, "
             f"{totals['unchanged']} unchanged, {totals['kept']} kept (edited), "
-            f"{totals['duplicate']} duplicates, {totals['for_review']} for review, "
-            f"{totals['failed']} files failed."
+            f"{totals['duplicate']} duplicates, {totals['refused']} refused (too long), "
+            f"{totals['for_review']} for review, {totals['failed']} files failed."
         )
 
     def as_dict(self) -> dict:

@@ -75,6 +75,9 @@ class FileRows:
         self.proposed: list[Synopsis] = []
         # By new checksum: the text a changed synopsis had before, for the report's diff.
         self.previous_text: dict[str, str] = {}
+        # Checksum → first line of each text this import of the file has seen: a repeat
+        # within the file is a duplicate, not an update of the row just written.
+        self.seen: dict[str, int] = {}
 
     def at_place(self, first_line: int) -> Synopsis | None:
         """The file's synopsis that starts at ``first_line``, if any."""
@@ -101,6 +104,9 @@ class FileRows:
 def store(analysis: SynopsisAnalysis, *, source_file: str, rows: FileRows) -> tuple[str, str]:
     """Create or refresh the synopsis in ``rows`` (written later); return (action, note)."""
     digest = checksum(analysis.text)
+    if (first_line := rows.seen.get(digest)) is not None:
+        return Action.DUPLICATE, f"same text as line {first_line} of this file"
+    rows.seen[digest] = analysis.first_line
     existing = rows.by_checksum.get(digest)
     if existing is None:
         existing = rows.at_place(analysis.first_line)
@@ -149,11 +155,20 @@ def store(analysis: SynopsisAnalysis, *, source_file: str, rows: FileRows) -> tu
 
 
 def write(rows: FileRows) -> set[int]:
-    """Write the file's new and changed synopses; return id() of those another import stored first.
+    """Write the new and changed synopses noted since the last write; return id() of those
+    another import stored first.
 
     One bulk insert and one bulk update; should another import have stored the same
     text in the meantime (the advisory lock makes that rare), row by row instead.
     """
+    try:
+        return _write(rows)
+    finally:
+        # Written (or lost): the next batch of the file starts with nothing pending.
+        rows.created, rows.updated = [], {}
+
+
+def _write(rows: FileRows) -> set[int]:
     now = timezone.now()
     for synopsis in (*rows.created, *rows.updated.values()):
         synopsis.updated_at = now

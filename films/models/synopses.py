@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..languages import native_name
 from ..search.analysis import search_columns
+from ..text import strip_controls
 
 
 class ReviewStatus(models.TextChoices):
@@ -198,6 +199,8 @@ class Synopsis(models.Model):
 
     def fill_derived(self) -> None:
         """Fill the search columns from the text and language (bulk loaders call this too)."""
+        # Whatever wrote it (admin, importer, shell): no control characters reach a page.
+        self.text = strip_controls(self.text)
         columns = search_columns(text=self.text, language=self.language)
         self.search_config = columns.search_config
         self.search_text = columns.search_text

@@ -29,7 +29,7 @@ from ..languages import (
     segment_words,
     stemmer_for,
 )
-from ..text import fold, fold_with_offsets, title_key
+from ..text import fold, fold_with_offsets, strip_controls, title_key
 
 # Longest query we look at; longer input is cut, never rejected.
 MAX_QUERY_LENGTH = 200
@@ -169,19 +169,35 @@ def parse_query(raw: str | None) -> ParsedQuery | None:
     )
 
 
-# Markers PostgreSQL puts around a match; the snippet is escaped before they become <mark>.
+# Markers PostgreSQL puts around a match. No synopsis holds them (control characters are
+# stripped on every save, films/text.py), and the escaping below drops any that would.
 MATCH_START = "\u0002"
 MATCH_STOP = "\u0003"
+# What the text is escaped with before PostgreSQL's ts_headline marks it (in SQL): html.escape's
+# entities, markers removed. "&" first, so no entity is escaped twice.
+HTML_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#x27;",
+    MATCH_START: "",
+    MATCH_STOP: "",
+}
 
 
-def snippet_html(headline: str) -> str:
-    """Return a headline with match markers as safe HTML: everything else escaped."""
-    escaped = html.escape(headline.replace("\n", " "))
-    return escaped.replace(MATCH_START, "<mark>").replace(MATCH_STOP, "</mark>")
+def marked_html(escaped_headline: str) -> str:
+    """Return a headline of escaped text (HTML_ENTITIES) with its match markers as <mark>."""
+    return (
+        escaped_headline.replace("\n", " ")
+        .replace(MATCH_START, "<mark>")
+        .replace(MATCH_STOP, "</mark>")
+    )
 
 
 def python_snippet(text: str, query: ParsedQuery, *, language: str, width: int = 220) -> str:
     """Return an HTML snippet of ``text`` around the first word of ``query`` it contains."""
+    text = strip_controls(text)  # a row written past Synopsis.save(): no markers in the page
     folded, offsets = fold_with_offsets(text, keep_accents=keeps_accents(language))
     spans = []
     for variants in query.words:

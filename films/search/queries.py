@@ -4,11 +4,13 @@ Text analysis (columns, parsing, snippets in Python) is films/search/analysis.py
 full-text index films/search/fts.py; title matches films/search/titles.py; docs/search.md.
 """
 
+import html
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, connections, router
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 
 from ..caching import language_counts
 from ..languages import (
@@ -23,12 +25,13 @@ from ..models import Film, Synopsis
 from . import fts
 from .analysis import (
     CANDIDATE_CAP,
+    HTML_ENTITIES,
     MATCH_START,
     MATCH_STOP,
     ParsedQuery,
+    marked_html,
     parse_query,
     python_snippet,
-    snippet_html,
 )
 from .titles import TitleMatch, matching_titles, near_keys, restricted_to
 
@@ -330,9 +333,14 @@ def _pg_headlines(ids: set[int], tsquery) -> list[tuple[Synopsis, str]]:
     )
     if tsquery is None:
         return [(synopsis, "") for synopsis in synopses]
+    # Escaped before ts_headline sees it: its parser drops whatever looks like a tag
+    # ("</mark><script>x</script>" came out as "x"), but keeps entities as they are.
+    escaped = F("text")
+    for char, entity in HTML_ENTITIES.items():
+        escaped = Replace(escaped, Value(char), Value(entity))
     synopses = synopses.annotate(
         headline=SearchHeadline(
-            "text",
+            escaped,
             tsquery,
             config=F("search_config"),
             start_sel=MATCH_START,
@@ -370,6 +378,8 @@ def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
             continue
         film.match_language = synopsis.language
         if not has_unspaced_script(synopsis.text) and MATCH_START in (headline or ""):
-            film.match_snippet = snippet_html(headline)
+            # PostgreSQL's headline is of escaped text; FTS5's snippet is of the text itself.
+            escaped = headline if connection.vendor == "postgresql" else html.escape(headline)
+            film.match_snippet = marked_html(escaped)
         else:
             film.match_snippet = python_snippet(synopsis.text, query, language=synopsis.language)

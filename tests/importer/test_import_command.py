@@ -270,8 +270,10 @@ _BLOCK = (
         (["a", "b", "c"], ["c", "a", "b"], {"updated": 3}, ["c", "a", "b"]),
         # A block added.
         (["a", "b"], ["a", "b", "d"], {"unchanged": 2, "created": 1}, ["a", "b", "d"]),
-        # The same text twice in a file is one synopsis.
-        (["a"], ["a", "a"], {"updated": 1, "unchanged": 1}, ["a"]),
+        # The same text twice in a file is one synopsis, where it first appears; the repeat
+        # is counted as a duplicate.
+        (["a"], ["a", "a"], {"unchanged": 1, "duplicate": 1, "updated": 0}, ["a"]),
+        (["b"], ["a", "a", "a"], {"updated": 1, "duplicate": 2, "created": 0}, ["a"]),
     ],
 )
 def test_a_changed_file_updates_its_rows(db, tmp_path, first, second, totals, texts):

@@ -1,10 +1,12 @@
 """Import raw synopsis text files: detect each synopsis's language and the film it describes.
 
     python manage.py import_synopses [PATH ...] [--encoding ENC] [--dry-run] [--format json]
-                                     [--workers N]
+                                     [--workers N] [--follow-symlinks]
 
 Without paths it imports everything under fixtures/. Files that cannot be read are
-named with the reason and skipped; the others go on, and the command exits 1.
+named with the reason and skipped; the others go on, and the command exits 1. So are
+symbolic links (unless --follow-symlinks), files over DJANGO_IMPORT_MAX_FILE_MB, and
+synopses over DJANGO_IMPORT_MAX_SYNOPSIS_CHARS (docs/importing.md, "Limits").
 """
 
 import json
@@ -57,6 +59,13 @@ class Command(BaseCommand):
             "(default: DJANGO_IMPORT_WORKERS, else the number of CPUs; 1: none).",
         )
 
+        parser.add_argument(
+            "--follow-symlinks",
+            action="store_true",
+            help="Import the files symbolic links point to (refused by default: a link could "
+            "make the import read any file the importing user can).",
+        )
+
     def handle(self, *args, **options):
         as_json = options["format"] == "json"
         if options["encoding"]:
@@ -73,6 +82,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{report.path}: {report.error} (skipped)")
             elif total > PROGRESS_FROM_FILES and options["verbosity"] >= 1:
                 self.stderr.write(f"[{index}/{total}] {report.path}: {len(report.synopses)}")
+            for reason in report.refused:
+                self.stderr.write(f"{report.path}: {reason}")
 
         try:
             report = import_synopses(
@@ -81,6 +92,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 on_file=on_file,
                 workers=options["workers"],
+                follow_symlinks=options["follow_symlinks"],
             )
         except KnowledgeError as error:
             raise CommandError(f"film knowledge: {error}") from error
@@ -89,11 +101,17 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         else:
             self._write_summary(report, verbosity=options["verbosity"])
+        problems = []
         if report.failed:
-            raise CommandError(
-                f"{len(report.failed)} of {len(report.files)} files could not be imported",
-                returncode=1,
+            failed = len(report.failed)
+            problems.append(f"{failed} of {len(report.files)} files could not be imported")
+        if refused := report.totals["refused"]:
+            problems.append(
+                f"{refused} synopses were refused: longer than "
+                f"{settings.IMPORT_MAX_SYNOPSIS_CHARS:,} characters"
             )
+        if problems:
+            raise CommandError("; ".join(problems), returncode=1)
 
     def _write_summary(self, report: ImportReport, *, verbosity: int) -> None:
         if verbosity >= 2:

@@ -1,0 +1,40 @@
+"""Load, once in gunicorn's master before it forks, what a worker's first requests would pay for.
+
+With ``preload_app`` (catalogue/gunicorn.py) the workers inherit all of it, so a recycled or
+restarted worker answers its first Thai search and its first pages at full speed instead of
+spending a second or two building pythainlp's dictionary (docs/production.md, "Serving").
+"""
+
+from django.db import connections
+from django.template.loader import get_template
+from django.urls import get_resolver
+
+# Thai words known to the catalogue: segmenting them builds the dictionary trie and loads the
+# tokenizer and the stop words.
+_THAI_SAMPLE = "ร็อคกี้ บัลโบอา ภาพยนตร์ของนักมวย"
+_TEMPLATES = (
+    "base.html",
+    "503.html",
+    "films/film_list.html",
+    "films/film_detail.html",
+    "films/franchise_list.html",
+    "films/franchise_detail.html",
+    "films/language_list.html",
+)
+
+
+def warm_up() -> None:
+    """Build the Thai dictionary and matcher, import the views, compile the templates.
+
+    Touches no database.
+    """
+    from films.search.analysis import parse_query, search_columns
+
+    # The URLconf imports every view (and DRF, django-filter, drf-spectacular) on first use.
+    get_resolver().resolve("/films/")
+    search_columns(text=_THAI_SAMPLE, language="th")
+    parse_query(_THAI_SAMPLE)
+    for name in _TEMPLATES:
+        get_template(name)
+    # Nothing above should connect; a connection made anyway must not be shared by the forks.
+    connections.close_all()

@@ -1,0 +1,92 @@
+"""The page cache in Redis (DJANGO_CACHE_URL): pages and aggregates shared across processes.
+
+Runs against the machine's Redis on 127.0.0.1:6379 (TEST_REDIS_URL), in a database number of
+its own and under a key prefix unique to the test, so parallel runs never see each other.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from tests.servers import BASE_DIR
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def redis_client():
+    import redis
+
+    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+
+
+@pytest.fixture
+def redis_prefix(settings):
+    import redis
+
+    try:
+        redis_client().ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL}: {error}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield prefix
+    keys = list(redis_client().scan_iter(f"{prefix}:*"))
+    if keys:
+        redis_client().delete(*keys)
+
+
+def test_a_rendered_page_is_stored_in_redis_and_served_from_it(
+    client, catalogue, count_queries, redis_prefix
+):
+    first, cold = count_queries(client, "/films/rocky-iv/")
+    keys = [key.decode() for key in redis_client().scan_iter(f"{redis_prefix}:*")]
+    assert any(":films:page:v1:" in key for key in keys), keys
+    second, warm = count_queries(client, "/films/rocky-iv/")
+    assert cold > 1 and warm == 1
+    assert first.content == second.content
+
+
+def test_another_process_reads_what_this_one_cached(redis_prefix, db):
+    cache.set("shared-probe", {"answer": 42}, 60)
+    script = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], cache.get('shared-probe'))"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "catalogue.settings",
+        "DJANGO_CACHE_URL": REDIS_URL,
+        "DJANGO_CACHE_KEY_PREFIX": redis_prefix,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [
+        "django.core.cache.backends.redis.RedisCache",
+        "{'answer':",
+        "42}",
+    ]
+
+
+def test_a_bad_cache_url_is_refused_with_a_clear_message():
+    env = {**os.environ, "DJANGO_CACHE_URL": "memcached://127.0.0.1"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DJANGO_CACHE_URL must be a redis://" in result.stderr

@@ -1,0 +1,22 @@
+"""Workers start warm: gunicorn preloads the app, and the master builds what requests need."""
+
+from catalogue import gunicorn
+from catalogue.warmup import warm_up
+from films.languages import thai
+
+
+def test_gunicorn_preloads_and_recycles_workers_rarely_at_staggered_moments():
+    assert gunicorn.preload_app is True
+    assert gunicorn.max_requests >= 10_000
+    assert gunicorn.max_requests_jitter >= gunicorn.max_requests // 10
+    assert callable(gunicorn.when_ready)
+
+
+def test_warm_up_builds_the_thai_dictionary_without_the_database():
+    # No django_db mark: pytest-django fails the test if warm_up() touches the database,
+    # which the forked workers would then share one connection to.
+    thai._dictionary.cache_clear()
+    thai.stopwords.cache_clear()
+    warm_up()
+    assert thai._dictionary.cache_info().currsize == 1
+    assert thai.stopwords.cache_info().currsize == 1
