@@ -5,9 +5,11 @@ restarted worker answers its first Thai search and its first pages at full speed
 spending a second or two building pythainlp's dictionary (docs/production.md, "Serving").
 """
 
+from django.conf import settings
 from django.db import connections
 from django.template.loader import get_template
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
+from django.utils import translation
 
 # Thai words known to the catalogue: segmenting them builds the dictionary trie and loads the
 # tokenizer and the stop words.
@@ -31,7 +33,8 @@ def warm_up() -> None:
     from films.search.analysis import parse_query, search_columns
 
     # The URLconf imports every view (and DRF, django-filter, drf-spectacular) on first use.
-    get_resolver().resolve("/films/")
+    with translation.override(settings.LANGUAGE_CODE):
+        get_resolver().resolve(reverse("films:film-list"))
     search_columns(text=_THAI_SAMPLE, language="th")
     parse_query(_THAI_SAMPLE)
     for name in _TEMPLATES:
