@@ -1,6 +1,6 @@
 """Slow-client probe: do slow sockets keep a normal visitor out? Loopback only.
 
-    python scripts/slowprobe.py --url http://127.0.0.1:8000 --path /films/rocky-iv/ \
+    python scripts/slowprobe.py --url http://127.0.0.1:8000 --path /en/films/rocky-iv/ \
         --slow 50 --seconds 60
 
 ``--slow`` sockets each send a request line, then one more header line every
@@ -114,7 +114,7 @@ def run(url: str, path: str, slow: int, seconds: float, interval: float) -> dict
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--path", default="/films/rocky-iv/", help="the page probed each second")
+    parser.add_argument("--path", default="/en/films/rocky-iv/", help="the page probed each second")
     parser.add_argument("--slow", type=int, default=50, help=f"slow sockets (at most {MAX_SLOW})")
     parser.add_argument("--seconds", type=float, default=60, help=f"at most {MAX_SECONDS}")
     parser.add_argument("--interval", type=float, default=5, help="seconds between header lines")

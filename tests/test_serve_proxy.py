@@ -28,7 +28,7 @@ def hold_unfinished_request(url: str) -> socket.socket:
     """A slow-loris client: a request line and a header, and never the blank line."""
     host, port = url.removeprefix("http://").split(":")
     sock = socket.create_connection((host, int(port)), timeout=5)
-    sock.sendall(b"GET /films/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n")
+    sock.sendall(b"GET /en/films/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n")
     return sock
 
 
@@ -46,7 +46,7 @@ def test_a_slow_client_does_not_hold_the_only_worker(served):
     try:
         time.sleep(0.5)
         started = time.monotonic()
-        status, headers, body = get(f"{proxy_url}/films/", timeout=5)
+        status, headers, body = get(f"{proxy_url}/en/films/", timeout=5)
         assert status == 200 and b"<html" in body.lower()
         assert time.monotonic() - started < 5
         assert headers.get("Server") == "nginx"  # server_tokens off: no version
@@ -69,5 +69,5 @@ def test_bare_gunicorn_behind_it_is_held_by_one_slow_client(served):
 
 def test_an_over_long_url_is_refused_by_the_proxy(served):
     proxy_url, _ = served
-    status, _, _ = get(f"{proxy_url}/films/?q={'x' * 40_000}")
+    status, _, _ = get(f"{proxy_url}/en/films/?q={'x' * 40_000}")
     assert status in (414, 400)
