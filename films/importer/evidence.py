@@ -255,7 +255,8 @@ class EvidenceIndex:
                 continue
             found[best.index] = None
             position += len(best.words)
-        if self._unspaced:
+        # Only a text in one of those scripts can hold such a name: no second fold otherwise.
+        if self._unspaced and (has_unspaced_script(text) or found_inside_words(text)):
             unspaced = fold(text).replace(" ", "")
             found.update((index, None) for index, key in self._unspaced if key in unspaced)
         return list(found)
