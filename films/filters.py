@@ -28,31 +28,48 @@ class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
 
-class FranchiseSelect(forms.Select):
-    """The franchise <select>: the cached menu of the largest franchises, built in Python.
+class PlainSelect(forms.Select):
+    """A ``<select>`` built in Python, with the same markup as Django's template-rendered one.
 
-    Django renders each option through a template: at 1,250 franchises that, and the query
-    behind the choices, were most of the list page's time. The menu holds at most
-    ``FRANCHISE_MENU_SIZE`` (films/caching.py); a franchise chosen by URL is added to it.
+    Django renders a select and each of its options through templates: the four selects of
+    the filter form were most of a search page's rendering (docs/performance.md). Options
+    are (value, label) pairs; optgroups are not supported (no filter uses them).
     """
+
+    def menu(self, selected: str) -> list[tuple[str, str]]:
+        """The (value, label) options for ``selected``; the empty choice included."""
+        return [("" if value is None else str(value), str(label)) for value, label in self.choices]
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else None
         selected = "" if value is None else str(value)
+        # html.escape (what django.utils.html.escape calls) on plain strings: format_html's
+        # lazy-string checks per option cost more than the options themselves.
+        body = "".join(
+            f'<option value="{escape(option)}"{" selected" if option == selected else ""}>'
+            f"{escape(label)}</option>"
+            for option, label in self.menu(selected)
+        )
+        return mark_safe(f"<select{flatatt(attrs)}>{body}</select>")
+
+
+class FranchiseSelect(PlainSelect):
+    """The franchise menu: the cached list of the largest franchises, not every franchise.
+
+    At 1,250 franchises the query behind the choices and the options were most of the list
+    page's time. The menu holds at most ``FRANCHISE_MENU_SIZE`` (films/caching.py); a
+    franchise chosen by URL is added to it.
+    """
+
+    def menu(self, selected: str) -> list[tuple[str, str]]:
         menu = franchise_choices()
         if selected and selected not in {slug for slug, label in menu}:
             # A franchise outside the menu (its page links here): shown, and kept selected.
             name = franchise_name(selected)
             menu = [*menu, (selected, name)] if name else menu
-        options = [("", str(_("Any franchise"))), *menu]
-        # html.escape (what django.utils.html.escape calls) on plain strings: format_html's
-        # lazy-string checks per option were most of a list page's rendering at 1,250 options.
-        body = "".join(
-            f'<option value="{escape(slug)}"{" selected" if slug == selected else ""}>'
-            f"{escape(label)}</option>"
-            for slug, label in options
-        )
-        return mark_safe(f"<select{flatatt(attrs)}>{body}</select>")
+        return [("", str(_("Any franchise"))), *menu]
 
 
 # The years a film of the catalogue can have (the API's description says so too).
@@ -85,7 +102,10 @@ class FilmFilter(django_filters.FilterSet):
     }
 
     language = django_filters.ChoiceFilter(
-        label=_("Language"), method="filter_language", empty_label=_("Any language")
+        label=_("Language"),
+        method="filter_language",
+        empty_label=_("Any language"),
+        widget=PlainSelect,
     )
     franchise = django_filters.ModelChoiceFilter(
         label=_("Franchise"),
@@ -96,7 +116,7 @@ class FilmFilter(django_filters.FilterSet):
     )
     year = YearRangeFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=FilmKind.choices, empty_label=_("Any kind")
+        label=_("Kind"), choices=FilmKind.choices, empty_label=_("Any kind"), widget=PlainSelect
     )
     q = SearchFilter(
         label=_("Search"),
@@ -114,6 +134,7 @@ class FilmFilter(django_filters.FilterSet):
             ("franchise", _("Franchise order")),
         ],
         empty_label=_("Relevance / title"),
+        widget=PlainSelect,
     )
 
     class Meta:

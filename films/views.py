@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from .caching import language_totals
 from .filters import FilmFilter
+from .fragments import attach_cards
 from .languages import preferred_order
 from .languages.display import display_name
 from .models import Film, Franchise, TitleKind
@@ -32,6 +33,7 @@ class FilmListView(FilterView):
         context = super().get_context_data(**kwargs)
         # A search page's films arrive with their snippets (films/search/queries.py SearchResults).
         context["films"] = list(context["object_list"])
+        attach_cards(context["films"])
         context["search_capped"] = getattr(self.object_list, "capped", False)
         context["query"] = self.filterset.active_query
         # The filters in force, for the heading, the header search and "Clear all".

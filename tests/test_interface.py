@@ -99,6 +99,13 @@ def test_hreflang_alternates_canonical_and_the_switcher_keep_the_page(client, ca
     assert 'hreflang="x-default" href="http://testserver/films/?language=th' in html
     # The canonical URL leaves out the empty parameter.
     assert '<link rel="canonical" href="http://testserver/da/films/?language=th">' in html
+    # Another page, then the same path with another query: each keeps its own.
+    html = client.get("/th/films/rocky-iv/").content.decode()
+    url = "http://testserver/en/films/rocky-iv/"
+    assert f'<link rel="alternate" hreflang="en" href="{url}">' in html
+    html = client.get("/da/films/?q=r%C3%B8d%20%26%20bl%C3%A5").content.decode()
+    url = "http://testserver/es/films/?q=r%C3%B8d%20%26%20bl%C3%A5"
+    assert f'<link rel="alternate" hreflang="es" href="{url}">' in html
 
 
 def test_film_page_open_graph_attribution_aliases_and_footnote_markers(client, db):

@@ -2,14 +2,17 @@
 headings and paragraphs."""
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from films.languages import WEB_FONTS, native_name
 from films.languages.display import display_name, translated_name
@@ -52,6 +55,13 @@ def language_label(tag: str) -> SafeString:
     """Return "Thai — <span lang="th">ไทย</span>": the own name marked with its language."""
     if not tag:
         return format_html("")
+    return _language_label(tag, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _language_label(tag: str, interface_language: str | None) -> SafeString:
+    # Per interface language (translated_name reads the active one): a list page labels
+    # every language of every card and facet.
     translated, own = translated_name(tag), native_name(tag)
     if translated.casefold() == own.casefold():
         return format_html('<span lang="{}">{}</span>', tag, own)
@@ -68,18 +78,19 @@ def language_alternates(context) -> list[dict[str, str]]:
     if request is None or request.resolver_match is None:
         return []
     current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
-    path = request.get_full_path()
-    alternates = []
-    for code, own in settings.LANGUAGES:
-        url = translate_url(path, code)  # resolves in the page's language, reverses in code's
-        alternates.append(
-            {
-                "code": code,
-                "name": own,
-                "url": request.build_absolute_uri(url),
-                "current": code == current,
-            }
+    path, mark, query = request.get_full_path().partition("?")
+    suffix = mark + query
+    alternates = [
+        {
+            "code": code,
+            "name": own,
+            "url": request.build_absolute_uri(translated + suffix),
+            "current": code == current,
+        }
+        for (code, own), translated in zip(
+            settings.LANGUAGES, _translated_paths(path, current), strict=True
         )
+    ]
     prefix = f"/{current}/"
     if path.startswith(prefix):
         # x-default: the unprefixed URL, which redirects each visitor to their own language.
@@ -87,11 +98,19 @@ def language_alternates(context) -> list[dict[str, str]]:
             {
                 "code": "x-default",
                 "name": "",
-                "url": request.build_absolute_uri(path.replace(prefix, "/", 1)),
+                "url": request.build_absolute_uri(path.replace(prefix, "/", 1) + suffix),
                 "current": False,
             }
         )
     return alternates
+
+
+@lru_cache(maxsize=4096)
+def _translated_paths(path: str, current: str) -> tuple[str, ...]:
+    # Resolving a path and reversing it in five languages was a tenth of a search page's
+    # rendering; a path's translations change only with the code (the URLconf).
+    with translation.override(current):
+        return tuple(translate_url(path, code) for code, _own in settings.LANGUAGES)
 
 
 @register.simple_tag(takes_context=True)

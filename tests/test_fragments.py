@@ -1,0 +1,107 @@
+"""Cached film cards (films/fragments.py) and the filter form's selects built in Python."""
+
+import re
+
+import pytest
+from django import forms
+from django.core.cache import cache
+from django.utils import translation
+
+from films.filters import PlainSelect
+from films.fragments import CARD_PREFIX
+from films.models import Film
+
+BYPASS = {"X-Page-Cache-Bypass": "1"}
+
+
+@pytest.fixture
+def bypassing(settings):
+    """Pages render afresh on every request (the page cache bypassed), as the benchmark's do."""
+    settings.PAGE_CACHE_BYPASS = True
+
+
+def cards(response) -> list[str]:
+    return re.findall(
+        r'<li class="film-card">(.*?)</li>\s*(?=<li class="film-card">|</ol>)',
+        response.content.decode(),
+        re.S,
+    )
+
+
+@pytest.mark.django_db
+def test_a_card_is_rendered_once_and_reused_by_every_page_listing_the_film(
+    client, catalogue, bypassing
+):
+    cache.clear()
+    first = client.get("/en/films/", headers=BYPASS)
+    stored = [key for key in cache._cache if CARD_PREFIX in key]  # noqa: SLF001 - LocMemCache
+    assert len(stored) == Film.objects.public().count()
+    searched = client.get("/en/films/?q=Rocky", headers=BYPASS)
+    assert "Rocky IV" in searched.content.decode()
+    assert len([key for key in cache._cache if CARD_PREFIX in key]) == len(stored)  # noqa: SLF001
+    assert cards(first)
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_film_shows_at_once_on_its_card(client, catalogue, bypassing):
+    client.get("/en/films/", headers=BYPASS)
+    film = Film.objects.get(slug="rocky-iv")
+    film.title = "Rocky IV: Renamed"
+    film.save()
+    page = client.get("/en/films/", headers=BYPASS).content.decode()
+    assert "Rocky IV: Renamed" in page
+
+
+@pytest.mark.django_db
+def test_each_interface_language_has_its_own_card(client, catalogue, bypassing):
+    english = client.get("/en/films/?q=Rocky", headers=BYPASS).content.decode()
+    danish = client.get("/da/films/?q=Rocky", headers=BYPASS).content.decode()
+    assert 'href="/en/films/rocky-iv/"' in english
+    assert 'href="/da/films/rocky-iv/"' in danish
+    assert 'href="/en/films/rocky-iv/"' not in danish
+    with translation.override("da"):
+        in_story_order = translation.gettext("#%(n)s in story order") % {"n": 4}
+    assert in_story_order in danish
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("word", "other"), [("handyman", "California"), ("California", "handyman")]
+)
+def test_what_a_search_matched_is_not_cached_with_the_card(
+    client, catalogue, bypassing, word, other
+):
+    """The same film found by two words, one after the other: each page marks its own word."""
+    client.get(f"/en/films/?q={other}", headers=BYPASS)
+    page = client.get(f"/en/films/?q={word}", headers=BYPASS)
+    (karate,) = [card for card in cards(page) if "Karate Kid" in card]
+    assert f"<mark>{word}</mark>" in karate
+    assert f"<mark>{other}</mark>" not in karate
+
+
+CHOICES = [
+    ("", "Any language"),
+    ("da", "Danish — Dansk · 3"),
+    ("th", "Thai — ไทย · 1"),
+    ('x"<y>', 'Quotes " & <tags>'),
+]
+
+
+def options(html: str) -> list[tuple[str, str, bool]]:
+    return [
+        (value, label.strip(), bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>(.*?)</option>', html, re.S
+        )
+    ]
+
+
+@pytest.mark.parametrize("value", ["", "da", "th", 'x"<y>', "unknown", None, ["th"]])
+@pytest.mark.parametrize("attrs", [{"id": "id_language"}, {"id": "id_k", "aria-invalid": "true"}])
+def test_plain_select_renders_what_djangos_select_renders(value, attrs):
+    django_html = forms.Select(choices=CHOICES).render("language", value, attrs=attrs)
+    plain_html = PlainSelect(choices=CHOICES).render("language", value, attrs=attrs)
+    assert options(plain_html) == options(django_html)
+    for name, attribute in attrs.items():
+        assert f'{name}="{attribute}"' in plain_html
+    assert 'name="language"' in plain_html
