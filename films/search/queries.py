@@ -193,13 +193,17 @@ def text_hits(
         synopses = matching_synopses(query, language=language, tsquery=tsquery)
         rows = restricted_to(synopses, films, "film").order_by()
         sql, params = rows.values_list("film_id", "pk", "rank").query.sql_with_params()
-        # The titles are joined outside the CTE, to at most cap + 1 rows by primary key.
+        # The titles are joined outside the CTE, to at most cap + 1 rows, each by its primary
+        # key: the planner expects the CTE's every row, not the LIMIT's, and hashed every film
+        # for a plain join (13 ms of a 26 ms search at 50,000 films). The LIMIT 1 keeps the
+        # LATERAL subquery a subquery (a plain one is flattened into that same join).
         with connections[router.db_for_read(Synopsis)].cursor() as cursor:
             cursor.execute(
                 f"WITH hits AS MATERIALIZED ({sql}) "
                 "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank "
-                f"FROM (SELECT * FROM hits LIMIT %s) AS hit "
-                f"JOIN {Film._meta.db_table} AS film ON film.id = hit.film_id",
+                f"FROM (SELECT * FROM hits LIMIT %s) AS hit CROSS JOIN LATERAL "
+                f"(SELECT title_key, year FROM {Film._meta.db_table} "
+                "WHERE id = hit.film_id LIMIT 1) AS film",
                 (*params, cap + 1),
             )
             found = cursor.fetchall()
