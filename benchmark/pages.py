@@ -1,10 +1,13 @@
-"""Page and search latency through Django's test client, with SQL query counts.
+"""Page and search latency through Django's test client, with SQL query counts and SQL time.
 
-Every request bypasses the page cache (films/caching.py): these are render times.
+Every request bypasses the page cache (films/caching.py): these are render times. The
+statements each request runs are timed too (:class:`SqlTimer`), so every page and search
+query has its SQL share.
 
 Every page is compared with a baseline in the same run: ``/healthz`` when the project has
-it, otherwise a view defined here that runs ``SELECT 1`` through the same middleware.
-A page the project does not have yet is reported as "n/a (404)", not an error.
+it, otherwise a view defined here that runs ``SELECT 1`` through the same middleware; its
+p50 is the unit of the ``*_to_healthz_p50`` multiples. A page the project does not have yet
+is reported as "n/a (404)", not an error.
 """
 
 import logging
