@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-quick test-sqlite test-postgres lint format migrate import clean benchmark
+.PHONY: install install-bench run test test-quick test-sqlite test-postgres lint format migrate import clean benchmark
 .PHONY: serve serve-proxy loadtest slowprobe messages worker
 
 install: $(VENV)/.installed
@@ -15,6 +15,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# The benchmark's optional peer, a search library it runs the same query mix through
+# (the `bench` extra, benchmark/peer.py); the site never needs it. docs/performance.md.
+install-bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -1,14 +1,16 @@
-"""Page and search latency through Django's test client, with SQL query counts.
+"""Page and search latency through Django's test client, with SQL query counts and SQL time.
 
-Every request bypasses the page cache (films/caching.py): these are render times.
+Every request bypasses the page cache (films/caching.py): these are render times. The
+statements each request runs are timed too (:class:`SqlTimer`), so every page and search
+query has its SQL share.
 
 Every page is compared with a baseline in the same run: ``/healthz`` when the project has
-it, otherwise a view defined here that runs ``SELECT 1`` through the same middleware.
-A page the project does not have yet is reported as "n/a (404)", not an error.
+it, otherwise a view defined here that runs ``SELECT 1`` through the same middleware; its
+p50 is the unit of the ``*_to_healthz_p50`` multiples. A page the project does not have yet
+is reported as "n/a (404)", not an error.
 """
 
 import logging
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from films.pagecache import BYPASS_HEADER
 
 from .corpus import SLUG_PREFIX, CatalogueSpec, film_specs, franchise_specs, vocabularies
 from .loading import MARKER_SLUG
+from .timing import Timing, latency_to_reference, ratio
 
 BASELINE_PATH = "/__benchmark__/select-1"
 HEALTHZ_PATH = "/healthz"
@@ -56,33 +59,30 @@ def benchmark_urlconf() -> ModuleType:
     return urlconf
 
 
-@dataclass
-class Timing:
-    samples_ms: list[float] = field(default_factory=list)
+class SqlTimer:
+    """An execute wrapper summing the wall time of every statement run while it is installed.
 
-    def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.samples_ms)
-        if not ordered:
-            return 0.0
-        index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-        return ordered[index]
+    psycopg reads a result into memory during ``execute``, so this is the database's share of
+    a page: planning, running and transferring; what remains is Python (ORM, view, template).
+    """
 
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.samples_ms) if self.samples_ms else 0.0
+    def __init__(self) -> None:
+        self.ms = 0.0
 
-    @property
-    def p95(self) -> float:
-        return self.percentile(0.95)
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
 
-    @property
-    def max(self) -> float:
-        return max(self.samples_ms, default=0.0)
 
-    @property
-    def per_second(self) -> float:
-        total = sum(self.samples_ms)
-        return 1000 * len(self.samples_ms) / total if total else 0.0
+def sql_figures(timing: Timing, sql: Timing) -> dict:
+    """The SQL time of a page's requests: p50 per request, and its share of the page's time."""
+    return {
+        "sql_p50_ms": round(sql.p50, 2),
+        "sql_share": ratio(sum(sql.samples_ms), sum(timing.samples_ms), 3) or 0.0,
+    }
 
 
 @dataclass
@@ -93,12 +93,13 @@ class PageFigures:
     timing: Timing
     queries: int | None
     error: str = ""
+    sql: Timing = field(default_factory=Timing)  # SQL ms of each request in ``timing``
 
     @property
     def available(self) -> bool:
         return self.status == 200
 
-    def as_dict(self, baseline_per_second: float) -> dict:
+    def as_dict(self, baseline_per_second: float, healthz_p50_ms: float | None = None) -> dict:
         if not self.available:
             label = f"n/a ({self.status})" if self.status else f"n/a ({self.error})"
             return {"url": self.url, "status": self.status, "result": label}
@@ -112,9 +113,9 @@ class PageFigures:
             "samples": len(self.timing.samples_ms),
             "requests_per_second": round(self.timing.per_second, 1),
             "queries": self.queries,
-            "ratio_to_baseline": round(self.timing.per_second / baseline_per_second, 3)
-            if baseline_per_second
-            else None,
+            **sql_figures(self.timing, self.sql),
+            "ratio_to_baseline": ratio(self.timing.per_second, baseline_per_second, 3),
+            **latency_to_reference(self.timing, healthz_p50_ms),
         }
 
 
@@ -139,14 +140,15 @@ def measure_page(
 ) -> PageFigures:
     """Time ``repeats`` GETs of ``url`` after one warm-up; count the queries of one of them.
 
-    A page slower than ``budget`` seconds for all its repeats gets fewer (at least
-    MIN_SAMPLES; just the first when that alone takes longer): a 30-second page is a
-    finding, and fifty of them only delay the run.
+    Each request's SQL time is summed by a :class:`SqlTimer`. A page slower than ``budget``
+    seconds for all its repeats gets fewer (at least MIN_SAMPLES; just the first when that
+    alone takes longer): a 30-second page is a finding, and fifty of them only delay the run.
     """
     if not url:
         return PageFigures(name, url, 404, Timing(), None)
+    sql = SqlTimer()
     try:
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(sql):
             started = time.perf_counter()
             response = client.get(url)
             first_ms = (time.perf_counter() - started) * 1000
@@ -158,16 +160,19 @@ def measure_page(
         return PageFigures(name, url, response.status_code, Timing(), None)
     if first_ms > budget * 1000:
         # Slower than the whole budget: this one (cold) request is the figure.
-        return PageFigures(name, url, 200, Timing([first_ms]), query_count)
-    timing = Timing()
+        return PageFigures(name, url, 200, Timing([first_ms]), query_count, sql=Timing([sql.ms]))
+    timing, sql_timing = Timing(), Timing()
     deadline = time.perf_counter() + budget
-    for _ in range(repeats):
-        started = time.perf_counter()
-        client.get(url)
-        timing.samples_ms.append((time.perf_counter() - started) * 1000)
-        if len(timing.samples_ms) >= MIN_SAMPLES and time.perf_counter() > deadline:
-            break
-    return PageFigures(name, url, 200, timing, query_count)
+    with connection.execute_wrapper(sql):
+        for _ in range(repeats):
+            sql.ms = 0.0
+            started = time.perf_counter()
+            client.get(url)
+            timing.samples_ms.append((time.perf_counter() - started) * 1000)
+            sql_timing.samples_ms.append(sql.ms)
+            if len(timing.samples_ms) >= MIN_SAMPLES and time.perf_counter() > deadline:
+                break
+    return PageFigures(name, url, 200, timing, query_count, sql=sql_timing)
 
 
 @dataclass(frozen=True)
@@ -257,22 +262,38 @@ class PagesFigures:
     pages: list[PageFigures]
     search: list[tuple[SearchQuery, PageFigures]]
 
+    @property
+    def reference_p50_ms(self) -> float | None:
+        """The baseline's p50 (/healthz's), which every latency is also given a multiple of."""
+        return self.baseline.timing.p50 if self.baseline.available else None
+
     def as_dict(self) -> dict:
+        """Every figure; latencies also as multiples of the baseline's p50 (/healthz's)."""
         per_second = self.baseline.timing.per_second
+        healthz_p50 = self.reference_p50_ms
         search_ok = [figures for _, figures in self.search if figures.available]
         everything = Timing([ms for figures in search_ok for ms in figures.timing.samples_ms])
+        everything_sql = Timing([ms for figures in search_ok for ms in figures.sql.samples_ms])
+        mix = {
+            "p50_ms": round(everything.p50, 2),
+            "p95_ms": round(everything.p95, 2),
+            "max_ms": round(everything.max, 2),
+            **sql_figures(everything, everything_sql),
+            **latency_to_reference(everything, healthz_p50),
+        }
         return {
-            "baseline": {**self.baseline.as_dict(per_second), "note": self.baseline_note},
-            "pages": {page.name: page.as_dict(per_second) for page in self.pages},
+            "baseline": {
+                **self.baseline.as_dict(per_second, healthz_p50),
+                "note": self.baseline_note,
+            },
+            "pages": {page.name: page.as_dict(per_second, healthz_p50) for page in self.pages},
             "search": {
                 "via": self.search[0][1].url.split("?")[0] if self.search else "",
                 "available": bool(search_ok),
-                "p50_ms": round(everything.p50, 2) if search_ok else None,
-                "p95_ms": round(everything.p95, 2) if search_ok else None,
-                "max_ms": round(everything.max, 2) if search_ok else None,
+                **(mix if search_ok else dict.fromkeys(mix)),
                 "queries": [
                     {"kind": query.kind, "language": query.language, "q": query.text}
-                    | figures.as_dict(per_second)
+                    | figures.as_dict(per_second, healthz_p50)
                     for query, figures in self.search
                 ],
             },

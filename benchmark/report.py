@@ -13,12 +13,18 @@ from .corpus import CatalogueSpec
 from .importing import measure_import
 from .loading import analyse_tables, gin_pending_list, load_catalogue, relation_sizes
 from .pages import catalogue_counts, measure_pages, page_urls
+from .peer import measure_peer
 from .server import measure_server
+from .tables import fmt as _fmt
+from .tables import page_lines, search_lines, server_lines
 
-# Targets at 1,000,000 synopses on PostgreSQL (docs/performance.md).
-TARGET_SEARCH_P95_MS = 50
-TARGET_PAGE_RATIO = 0.5
-TARGET_SCALE_RATIO = 3
+# Targets at 1,000,000 synopses on PostgreSQL (docs/performance.md). Latencies are held to
+# the test client's /healthz p50 in the same run, throughput to /healthz on the same gunicorn.
+TARGET_MIX_P95_TO_HEALTHZ = 30
+TARGET_QUERY_P95_TO_HEALTHZ = 50
+TARGET_CACHED_TO_HEALTHZ = 0.7
+TARGET_P99_TO_P50 = 5
+TARGET_SCALE_RATIO = 2
 TARGET_IMPORT_RATE = 1000
 # Pages measured on gunicorn against /healthz.
 SERVER_PAGES = ("list", "list_page_2", "detail", "franchise", "franchise_small")
@@ -81,6 +87,8 @@ def run_benchmark(
     pages = measure_pages(
         spec, repeats=repeats, search_repeats=search_repeats, budget=2.0 if quick else 15.0
     )
+    progress("peer: the search mix through a search library on the same texts")
+    peer = measure_peer(spec, repeats=search_repeats, healthz_p50_ms=pages.reference_p50_ms)
 
     server_seconds = (1.0 if quick else 5.0) if server_seconds is None else server_seconds
     server = {"available": False, "note": "not run (--server-seconds 0)"}
@@ -105,6 +113,7 @@ def run_benchmark(
         "import": imported.as_dict(),
         "gin_pending_list": gin_pending,
         **pages.as_dict(),
+        "peer": peer,
         "server": server,
     }
     result["targets"] = targets(result)
@@ -112,71 +121,52 @@ def run_benchmark(
     return result
 
 
+def _target(value: float | None, comparison: str, limit: float, **extra) -> dict:
+    met = None if value is None else value <= limit if comparison == "<=" else value >= limit
+    return {"target": f"{comparison} {limit}", "value": value, "met": met, **extra}
+
+
 def targets(result: dict) -> dict:
     """Each performance target (docs/performance.md), its figure and whether it is met."""
-    pages = result["pages"]
     search = result["search"]
+    measured = [query for query in search["queries"] if query["result"] == "ok"]
+    worst = max(measured, key=lambda query: query["p95_to_healthz_p50"] or 0, default=None)
+    over = [
+        query["q"]
+        for query in measured
+        if (query["p95_to_healthz_p50"] or 0) > TARGET_QUERY_P95_TO_HEALTHZ
+    ]
+    server_pages = result.get("server", {}).get("pages", {})
 
-    def page_ratio(name: str) -> float | None:
-        return pages.get(name, {}).get("ratio_to_baseline")
+    def cached(name: str, key: str) -> float | None:
+        return server_pages.get(name, {}).get("cached", {}).get(key)
 
-    list_ratio, detail_ratio = page_ratio("list"), page_ratio("detail")
-    server = result.get("server", {})
-
-    def server_ratio(name: str, mode: str) -> float | None:
-        return server.get("pages", {}).get(name, {}).get(mode, {}).get("ratio_to_healthz")
-
-    on_gunicorn = {
-        f"{name}_{mode}_ratio_to_healthz_on_gunicorn": {
-            "target": f">= {TARGET_PAGE_RATIO}",
-            "value": server_ratio(name, mode),
-            "met": None
-            if server_ratio(name, mode) is None
-            else server_ratio(name, mode) >= TARGET_PAGE_RATIO,
-        }
-        for name in ("list", "detail")
-        for mode in ("cached", "uncached")
-    }
+    on_gunicorn = {}
+    for name in ("list", "detail"):
+        on_gunicorn[f"{name}_cached_ratio_to_healthz_on_gunicorn"] = _target(
+            cached(name, "ratio_to_healthz"), ">=", TARGET_CACHED_TO_HEALTHZ
+        )
+        on_gunicorn[f"{name}_cached_p99_to_p50_on_gunicorn"] = _target(
+            cached(name, "p99_to_p50"), "<=", TARGET_P99_TO_P50
+        )
     return {
-        "search_p95_ms": {
-            "target": f"<= {TARGET_SEARCH_P95_MS}",
-            "value": search["p95_ms"],
-            "met": None if search["p95_ms"] is None else search["p95_ms"] <= TARGET_SEARCH_P95_MS,
-        },
-        "list_ratio_to_baseline": {
-            "target": f">= {TARGET_PAGE_RATIO}",
-            "value": list_ratio,
-            "met": None if list_ratio is None else list_ratio >= TARGET_PAGE_RATIO,
-        },
-        "detail_ratio_to_baseline": {
-            "target": f">= {TARGET_PAGE_RATIO}",
-            "value": detail_ratio,
-            "met": None if detail_ratio is None else detail_ratio >= TARGET_PAGE_RATIO,
-        },
+        "search_mix_p95_to_healthz_p50": _target(
+            search["p95_to_healthz_p50"], "<=", TARGET_MIX_P95_TO_HEALTHZ
+        ),
+        "worst_query_p95_to_healthz_p50": _target(
+            worst["p95_to_healthz_p50"] if worst else None,
+            "<=",
+            TARGET_QUERY_P95_TO_HEALTHZ,
+            query=worst["q"] if worst else None,
+            queries_over=over,
+        ),
+        **on_gunicorn,
         "import_per_second": {
             "target": f">= {TARGET_IMPORT_RATE}",
             "value": result["import"]["synopses_per_second"],
             "met": result["import"]["synopses_per_second"] >= TARGET_IMPORT_RATE,
         },
-        **on_gunicorn,
     }
-
-
-def _fmt(value, unit: str = "") -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:,.1f}{unit}" if value >= 10 else f"{value:,.2f}{unit}"
-    return f"{value:,}{unit}"
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))
-
-    return [line(headers), line(["-" * width for width in widths]), *map(line, rows)]
 
 
 def render(result: dict) -> str:
@@ -220,83 +210,22 @@ def render(result: dict) -> str:
                 for moment, lists in pending.items()
             )
         )
-    out += ["", f"Baseline: {result['baseline']['note']}"]
-    rows = []
-    for name, page in {"baseline": result["baseline"], **result["pages"]}.items():
-        if page["result"] != "ok":
-            rows.append([name, page["url"], page["result"], "", "", "", "", ""])
-            continue
-        rows.append(
-            [
-                name,
-                page["url"][:60],
-                _fmt(page["p50_ms"]),
-                _fmt(page["p95_ms"]),
-                _fmt(page["requests_per_second"]),
-                _fmt(page["queries"]),
-                _fmt(page["ratio_to_baseline"]),
-                "",
-            ]
-        )
-    out += _table(["page", "url", "p50 ms", "p95 ms", "req/s", "queries", "× baseline", ""], rows)
-    search = result["search"]
-    out += ["", f"Search via {search['via'] or 'n/a'}"]
-    rows = [
-        [
-            query["kind"],
-            query["language"] or "-",
-            query["q"][:30],
-            *(
-                [_fmt(query["p50_ms"]), _fmt(query["p95_ms"]), _fmt(query["max_ms"])]
-                if query["result"] == "ok"
-                else [query["result"], "", ""]
-            ),
-        ]
-        for query in search["queries"]
-    ]
-    rows.append(
-        ["ALL", "", "", _fmt(search["p50_ms"]), _fmt(search["p95_ms"]), _fmt(search["max_ms"])]
-    )
-    out += _table(["kind", "lang", "query", "p50 ms", "p95 ms", "max ms"], rows)
-    server = result.get("server", {})
-    if server.get("available"):
-        out += [
-            "",
-            f"On gunicorn ({server['workers']} workers, {server['clients']} clients, "
-            f"{server['seconds_per_url']:g} s per URL): /healthz "
-            f"{_fmt(server['healthz']['requests_per_second'])} req/s",
-        ]
-        rows = []
-        for name, page in server["pages"].items():
-            cells = [name, page["url"][:50]]
-            for mode in ("cached", "uncached"):
-                figures = page[mode]
-                bad = sum(n for code, n in figures["statuses"].items() if code != "200")
-                cells += [
-                    _fmt(figures["requests_per_second"]),
-                    _fmt(figures["p50_ms"]),
-                    _fmt(figures["ratio_to_healthz"]),
-                ]
-                cells[-1] += (
-                    f" ({bad + figures['failures']} not 200)" if bad or figures["failures"] else ""
-                )
-            rows.append(cells)
-        out += _table(
-            ["page", "url", "cached req/s", "p50 ms", "× healthz", "uncached req/s", "p50 ms",
-             "× healthz"],
-            rows,
-        )  # fmt: skip
-    else:
-        out += ["", f"On gunicorn: {server.get('note', 'not measured')}"]
+    out += ["", *page_lines(result), "", *search_lines(result)]
+    out += ["", *server_lines(result.get("server", {}))]
     out += ["", "Targets (docs/performance.md, meant for 1M synopses on PostgreSQL):"]
     for name, target in result["targets"].items():
         verdict = {True: "met", False: "NOT met", None: "n/a"}[target["met"]]
-        out.append(f"  {name}: {_fmt(target['value'])} (target {target['target']}): {verdict}")
+        which = f" ({target['query']})" if target.get("query") else ""
+        out.append(
+            f"  {name}: {_fmt(target['value'])}{which} (target {target['target']}): {verdict}"
+        )
+        if target.get("queries_over"):
+            out.append(f"    over the target: {', '.join(target['queries_over'])}")
     return "\n".join(out)
 
 
 def compare(small: dict, large: dict) -> dict:
-    """Scale ratios of two runs: search p95 and every page's p95, large over small."""
+    """Scale ratios of two runs: search p95 (ours and the peer's) and every page's p95."""
 
     def ratio(a, b) -> float | None:
         return round(b / a, 2) if a and b else None
@@ -306,6 +235,7 @@ def compare(small: dict, large: dict) -> dict:
         for name, page in small["pages"].items()
     }
     search_ratio = ratio(small["search"]["p95_ms"], large["search"]["p95_ms"])
+    small_peer, large_peer = small.get("peer", {}), large.get("peer", {})
     return {
         "small": small["benchmark"]["synopses"],
         "large": large["benchmark"]["synopses"],
@@ -316,6 +246,8 @@ def compare(small: dict, large: dict) -> dict:
         if search_ratio is None
         else search_ratio <= TARGET_SCALE_RATIO,
         "page_p95_ratios": pages,
+        "peer_search_p95_ms": [small_peer.get("p95_ms"), large_peer.get("p95_ms")],
+        "peer_search_p95_ratio": ratio(small_peer.get("p95_ms"), large_peer.get("p95_ms")),
     }
 
 
@@ -326,5 +258,9 @@ def render_comparison(comparison: dict) -> str:
         f"{_fmt(comparison['search_p95_ratio'])} (target {comparison['search_p95_ratio_target']}: "
         f"{ {True: 'met', False: 'NOT met', None: 'n/a'}[comparison['search_p95_ratio_met']] })",
     ]
+    peer = comparison.get("peer_search_p95_ms") or [None, None]
+    out.append(
+        f"  peer search: {peer[1]} / {peer[0]} ms = {_fmt(comparison.get('peer_search_p95_ratio'))}"
+    )
     out += [f"  {name}: {_fmt(value)}" for name, value in comparison["page_p95_ratios"].items()]
     return "\n".join(out)

@@ -1,6 +1,7 @@
 """`manage.py benchmark --quick` runs end to end and reports every figure (no timed asserts)."""
 
 import json
+from importlib.util import find_spec
 from io import StringIO
 
 import pytest
@@ -8,12 +9,15 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from benchmark.loading import delete_benchmark_rows
+from benchmark.report import render
 from tests.factories import FilmFactory
 
 # The run starts gunicorn (--server-seconds is 1 with --quick) and loads a catalogue.
 pytestmark = pytest.mark.slow
 
 FIGURE_KEYS = {"p50_ms", "p95_ms", "max_ms", "requests_per_second", "queries", "ratio_to_baseline"}
+# Latency as multiples of the test client's /healthz p50, and the SQL's part of it.
+RELATIVE_KEYS = {"sql_p50_ms", "sql_share", "p50_to_healthz_p50", "p95_to_healthz_p50"}
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +53,8 @@ def test_every_section_is_there(figures):
         "baseline",
         "pages",
         "search",
+        "peer",
+        "server",
         "targets",
     }
     assert figures["catalogue"]["synopses"] == 60
@@ -105,6 +111,98 @@ def test_search_mix(figures):
     assert {"p50_ms", "p95_ms", "max_ms"} <= set(figures["search"])
 
 
+def _assert_sane_relative_figures(figures: dict) -> None:
+    assert set(figures) >= RELATIVE_KEYS
+    # The statements run inside the request: their time is a part of the page's.
+    assert 0 <= figures["sql_share"] <= 1
+    assert figures["sql_p50_ms"] >= 0
+    assert 0 < figures["p50_to_healthz_p50"] <= figures["p95_to_healthz_p50"]
+
+
+def test_every_page_and_query_has_its_sql_share_and_healthz_multiples(figures):
+    assert figures["baseline"]["note"] == "/healthz"
+    assert figures["baseline"]["p50_to_healthz_p50"] == 1.0
+    for page in figures["pages"].values():
+        if page["result"] == "ok":
+            _assert_sane_relative_figures(page)
+    # Every list page reads the database; its SQL time is counted.
+    assert figures["pages"]["list"]["sql_p50_ms"] > 0
+    assert figures["pages"]["list"]["sql_share"] > 0
+    _assert_sane_relative_figures(figures["search"])
+    for query in figures["search"]["queries"]:
+        assert query["result"] == "ok"
+        _assert_sane_relative_figures(query)
+
+
+def test_the_peer_runs_the_same_mix_on_the_same_texts_or_says_why_not(figures):
+    peer = figures["peer"]
+    if not peer["available"]:
+        assert find_spec("tantivy") is None  # installed, it must have run
+        assert ".[bench]" in peer["note"]
+        return
+    assert peer["documents"] == figures["catalogue"]["synopses"]
+    assert peer["build_seconds"] >= peer["read_seconds"] >= 0
+    assert peer["index_bytes"] > 0
+    assert {"en", "th"} <= set(peer["analyzers"])
+    ours = [(query["kind"], query["q"]) for query in figures["search"]["queries"]]
+    assert [(query["kind"], query["q"]) for query in peer["queries"]] == ours
+    for query in peer["queries"]:
+        assert query["result"] == "ok"
+        assert 0 <= query["hits"] <= 12
+        assert 0 < query["p50_ms"] <= query["p95_ms"] <= query["max_ms"]
+    by_kind = {query["kind"]: query for query in peer["queries"]}
+    assert by_kind["no hit"]["hits"] == 0
+    assert by_kind["half-corpus"]["hits"] > 0
+    assert "<b>" in by_kind["half-corpus"]["snippet"]
+    assert 0 <= peer["p50_to_healthz_p50"] <= peer["p95_to_healthz_p50"]
+
+
+def test_gunicorn_latency_percentiles(figures):
+    server = figures["server"]
+    if not server["available"]:
+        # The test database is in memory on SQLite: no server process can reach it.
+        assert connection.vendor == "sqlite"
+        return
+    drives = [server["healthz"]] + [
+        page[mode] for page in server["pages"].values() for mode in ("cached", "uncached")
+    ]
+    for drive in drives:
+        assert drive["requests"] > 0
+        assert drive["p50_ms"] <= drive["p95_ms"] <= drive["p99_ms"]
+        assert drive["p99_to_p50"] >= 1
+
+
+def test_targets_are_relative_to_healthz(figures):
+    assert set(figures["targets"]) == {
+        "search_mix_p95_to_healthz_p50",
+        "worst_query_p95_to_healthz_p50",
+        "list_cached_ratio_to_healthz_on_gunicorn",
+        "list_cached_p99_to_p50_on_gunicorn",
+        "detail_cached_ratio_to_healthz_on_gunicorn",
+        "detail_cached_p99_to_p50_on_gunicorn",
+        "import_per_second",
+    }
+    mix = figures["targets"]["search_mix_p95_to_healthz_p50"]
+    assert mix["value"] == figures["search"]["p95_to_healthz_p50"]
+    assert mix["met"] == (mix["value"] <= 30)
+    worst = figures["targets"]["worst_query_p95_to_healthz_p50"]
+    assert worst["value"] == max(q["p95_to_healthz_p50"] for q in figures["search"]["queries"])
+    assert all(
+        (query["q"] in worst["queries_over"]) == (query["p95_to_healthz_p50"] > 50)
+        for query in figures["search"]["queries"]
+    )
+
+
+def test_the_text_report_prints_the_new_tables(figures):
+    text = render(figures)
+    assert "sql %" in text
+    assert "p95 ×hz" in text
+    assert "peer p50" in text
+    assert "Peer: " in text
+    if figures["server"]["available"]:
+        assert "p99/p50" in text
+
+
 def test_compare_two_runs(figures, tmp_path):
     small, large = tmp_path / "small.json", tmp_path / "large.json"
     small.write_text(json.dumps(figures))
@@ -113,6 +211,9 @@ def test_compare_two_runs(figures, tmp_path):
     call_command("benchmark", "--compare", str(small), str(large), "--format", "json", stdout=out)
     comparison = json.loads(out.getvalue())
     assert {"search_p95_ratio", "search_p95_ratio_met", "page_p95_ratios"} <= set(comparison)
+    assert comparison["search_p95_ratio"] == 1.0
+    assert comparison["search_p95_ratio_target"] == "<= 2"
+    assert "peer_search_p95_ratio" in comparison
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Measure the catalogue at a given size: load, import, pages and search.
+"""Measure the catalogue at a given size: load, import, pages, search (beside a peer library).
 
     python manage.py benchmark [--synopses N] [--seed S] [--quick] [--server-seconds S]
                                [--format json]
@@ -23,8 +23,9 @@ QUICK_SYNOPSES = 1000
 class Command(BaseCommand):
     help = (
         "Build a synthetic catalogue of --synopses synopses and measure import throughput, "
-        "page and search latency (test client, and requests/s on gunicorn); or compare two "
-        "runs' JSON with --compare."
+        "page and search latency with their SQL share (test client), the same search mix "
+        "through tantivy when the bench extra is installed, and requests/s and latency on "
+        "gunicorn, all as multiples of /healthz; or compare two runs' JSON with --compare."
     )
 
     def add_arguments(self, parser):
