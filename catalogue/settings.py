@@ -256,6 +256,10 @@ else:
     }
 # Seconds a rendered public page is kept (0: never cached; ETags and 304s still work).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# Seconds a process may serve anonymous visitors by the catalogue generation it last read
+# (films/caching.py) before reading it again: a change made by another process reaches them
+# within this long (0: read on every request; editors always read it).
+PAGE_GENERATION_SECONDS = float(os.environ.get("DJANGO_PAGE_GENERATION_SECONDS", "1"))
 # Benchmark servers only: honour the X-Page-Cache-Bypass request header.
 PAGE_CACHE_BYPASS = env_bool("DJANGO_PAGE_CACHE_BYPASS", False)
 

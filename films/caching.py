@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -40,16 +40,32 @@ class Generation:
 _request_generation: ContextVar[Generation | None] = ContextVar("generation", default=None)
 
 
-def catalogue_generation() -> Generation:
-    """Return the current generation: one primary-key read, or none inside a cached page."""
+# The generation each process last read, per database alias, and when (time.monotonic()).
+_last_read: dict[str, tuple[float, "Generation"]] = {}
+
+
+def catalogue_generation(*, max_age: float = 0.0) -> Generation:
+    """Return the current generation: one primary-key read, or none inside a cached page.
+
+    ``max_age`` > 0 accepts this process's last read when it is younger than that many
+    seconds: an anonymous visitor's page may then lag a change made by another process by
+    that long (settings.PAGE_GENERATION_SECONDS); a change made by this process is seen at
+    once, as the last read is forgotten when it commits.
+    """
     known = _request_generation.get()
     if known is not None:
         return known
 
+    alias = router.db_for_read(CatalogueGeneration)
+    if max_age > 0:
+        last = _last_read.get(alias)
+        if last is not None and time.monotonic() - last[0] < max_age:
+            return last[1]
+    read_at = time.monotonic()
     # Every public request runs this: plain SQL, without the ORM's compilation (a third of a
     # cached page's time). Read where the page's data is read (a replica for visitors,
     # catalogue/routers.py): a page is then keyed by the generation of the data it shows.
-    connection = connections[router.db_for_read(CatalogueGeneration)]
+    connection = connections[alias]
     table = connection.ops.quote_name(CatalogueGeneration._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT value, changed_at FROM {table} WHERE id = %s", [GENERATION_PK])
@@ -64,11 +80,20 @@ def catalogue_generation() -> Generation:
             pk=GENERATION_PK, defaults={"value": time.time_ns() // 1000}
         )
         found = (created.value, created.changed_at)
-    return Generation(*found)
+    generation = Generation(*found)
+    _last_read[alias] = (read_at, generation)
+    return generation
+
+
+def forget_last_read() -> None:
+    """Make the next ``catalogue_generation()`` of this process read the database."""
+    _last_read.clear()
 
 
 def bump_generation() -> None:
     """Mark the catalogue changed: call inside the transaction that changed it."""
+    forget_last_read()
+    transaction.on_commit(forget_last_read)
 
     updated = CatalogueGeneration.objects.filter(pk=GENERATION_PK).update(
         value=F("value") + 1, changed_at=Now()

@@ -1,7 +1,9 @@
 """The HTTP page cache: ETags, 304s and whole rendered public pages, keyed by the generation.
 
 The generation (films/caching.py) changes with every change to what a page shows, so a cached
-page is never stale and nothing has to be cleared; docs/performance.md.
+page is never stale and nothing has to be cleared: an anonymous visitor's page may lag a change
+made in another process by PAGE_GENERATION_SECONDS (the generation a worker last read is
+reused that long, so a cached page costs no query); docs/performance.md.
 """
 
 import hashlib
@@ -65,7 +67,7 @@ def conditional_page(*, varies_on: tuple[str, ...] = ()) -> Callable:
                         response.render()
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
-            generation = catalogue_generation()
+            generation = catalogue_generation(max_age=settings.PAGE_GENERATION_SECONDS)
             etag = quote_etag(page_etag(request, generation, varies_on))
             headers = {"ETag": etag, "Last-Modified": http_date(generation.changed_at.timestamp())}
             # If-Modified-Since is not honoured: two changes within one second share a

@@ -52,9 +52,14 @@ def _axes_off_unless_asked(request, settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached catalogue counts must not outlive the test (and its rolled-back rows)."""
+    """Cached catalogue counts must not outlive the test (and its rolled-back rows), nor the
+    generation this process last read."""
     from django.core.cache import cache
 
+    from films.caching import forget_last_read
+
     cache.clear()
+    forget_last_read()
     yield
     cache.clear()
+    forget_last_read()
