@@ -116,6 +116,9 @@ def gunicorn(url: str, *, workers: int):
     with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as folder:
         port = _free_port()
         env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        if os.environ.get("DJANGO_CACHE_URL"):
+            # The shared page cache (Redis) production runs with, when the run names one.
+            env["DJANGO_CACHE_URL"] = os.environ["DJANGO_CACHE_URL"]
         env.update(
             DATABASE_URL=url,
             DJANGO_DEBUG="0",
@@ -221,6 +224,7 @@ def measure_server(
         "workers": workers,
         "clients": clients,
         "seconds_per_url": seconds,
+        "page_cache": "redis" if os.environ.get("DJANGO_CACHE_URL") else "local memory per worker",
         "healthz": healthz.as_dict(baseline),
         "pages": pages,
     }

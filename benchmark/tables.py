@@ -116,7 +116,8 @@ def server_lines(server: dict) -> list[str]:
     healthz = server["healthz"]
     out = [
         f"On gunicorn ({server['workers']} workers, {server['clients']} clients, "
-        f"{server['seconds_per_url']:g} s per URL and mode)"
+        f"{server['seconds_per_url']:g} s per URL and mode; page cache: "
+        f"{server.get('page_cache', 'local memory per worker')})"
     ]
     rows = [["/healthz", "", *_server_cells(healthz)]]
     for name, page in server["pages"].items():
