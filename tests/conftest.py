@@ -57,9 +57,12 @@ def _empty_cache():
     from django.core.cache import cache
 
     from films.caching import forget_last_read
+    from films.pagecache import local_pages
 
     cache.clear()
+    local_pages.clear()
     forget_last_read()
     yield
     cache.clear()
+    local_pages.clear()
     forget_last_read()

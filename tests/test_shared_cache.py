@@ -11,7 +11,10 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
 
+from films.models import Film
+from films.pagecache import LocalPages
 from tests.servers import BASE_DIR
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -57,6 +60,34 @@ def test_a_rendered_page_is_stored_in_redis_and_served_from_it(
     second, warm = count_queries(client, "/en/films/rocky-iv/")
     assert cold > 1 and warm == 1
     assert first.content == second.content
+
+
+def test_each_process_keeps_the_pages_it_served_in_front_of_redis(
+    client, catalogue, count_queries, redis_prefix, settings
+):
+    """A page read from Redis is kept in this process: served again with Redis emptied,
+    and replaced as soon as the catalogue changes (the key carries the generation)."""
+    settings.PAGE_GENERATION_SECONDS = 0
+    first = client.get("/en/films/rocky-iv/")
+    redis_client().delete(*redis_client().scan_iter(f"{redis_prefix}:*"))
+    second, queries = count_queries(client, "/en/films/rocky-iv/")
+    assert queries == 1 and second.content == first.content  # the generation only
+    film = Film.objects.get(slug="rocky-iv")
+    film.title = "Rocky IV, retitled"
+    film.save()
+    assert "Rocky IV, retitled" in client.get("/en/films/rocky-iv/").content.decode()
+
+
+def test_local_pages_keep_the_most_recently_used():
+    pages = LocalPages(size=2)
+    for key in ("a", "b"):
+        pages.set(key, HttpResponse(key), seconds=60)
+    assert pages.get("a").content == b"a"  # "a" used last: "b" goes first
+    pages.set("c", HttpResponse("c"), seconds=60)
+    assert pages.get("b") is None
+    assert [pages.get(key).content for key in ("a", "c")] == [b"a", b"c"]
+    pages.set("d", HttpResponse("d"), seconds=-1)  # already expired
+    assert pages.get("d") is None
 
 
 def test_another_process_reads_what_this_one_cached(redis_prefix, db):
