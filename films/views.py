@@ -27,7 +27,7 @@ class FilmListView(FilterView):
     context_object_name = "films"
 
     def get_queryset(self):
-        return Film.objects.public()
+        return Film.objects.for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -105,3 +105,13 @@ def test_plain_select_renders_what_djangos_select_renders(value, attrs):
     for name, attribute in attrs.items():
         assert f'{name}="{attribute}"' in plain_html
     assert 'name="language"' in plain_html
+
+
+@pytest.mark.django_db
+def test_a_page_of_cached_cards_does_not_read_synopsis_languages(
+    client, catalogue, bypassing, count_queries
+):
+    _, cold = count_queries(client, "/en/films/?q=Rocky", **BYPASS)
+    response, warm = count_queries(client, "/en/films/?q=Rocky", **BYPASS)
+    assert warm == cold - 1
+    assert 'class="lang-tag" title="da"' in response.content.decode()

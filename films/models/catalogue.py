@@ -32,20 +32,28 @@ class FilmKind(models.TextChoices):
     UNOFFICIAL = "unofficial", _("Unofficial work")
 
 
+def listed_synopses() -> models.Prefetch:
+    """Each film's published synopses as ``listed_synopses``: their languages, for its card."""
+    return models.Prefetch(
+        "synopses",
+        # In the covering index's order: an index-only scan, no join to films
+        # (the model's default ordering sorts by the film's title).
+        queryset=Synopsis.objects.published()
+        .only("id", "film_id", "language")
+        .order_by("film_id", "language"),
+        to_attr="listed_synopses",
+    )
+
+
 class FilmQuerySet(models.QuerySet):
     def public(self) -> "FilmQuerySet":
         """Return films with what a list page shows: franchise and synopsis languages."""
-        return self.select_related("franchise").prefetch_related(
-            models.Prefetch(
-                "synopses",
-                # In the covering index's order: an index-only scan, no join to films
-                # (the model's default ordering sorts by the film's title).
-                queryset=Synopsis.objects.published()
-                .only("id", "film_id", "language")
-                .order_by("film_id", "language"),
-                to_attr="listed_synopses",
-            )
-        )
+        return self.for_cards().prefetch_related(listed_synopses())
+
+    def for_cards(self) -> "FilmQuerySet":
+        """Return films for cards cached per film (films/fragments.py), which reads the
+        synopsis languages of a card it has to render."""
+        return self.select_related("franchise")
 
     def with_language(self, language: str) -> "FilmQuerySet":
         return self.filter(
