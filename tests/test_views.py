@@ -239,9 +239,9 @@ def test_each_page_costs_a_fixed_number_of_queries(
     make_films(27)
     # Right after a write: the generation, the cached totals and franchise options refilled;
     # a search with a chosen ordering reads the films' order once more; a search no title
-    # matches reads the title words once per generation to look for titles one typo away,
-    # and each table's titles holding the words inside as well as at the start: 14 at most.
-    with django_assert_max_num_queries(14):
+    # matches reads the title words once per generation to look for titles one typo away:
+    # 12 at most.
+    with django_assert_max_num_queries(12):
         large_response, large = count_queries(client, url)
     assert small_response.status_code == large_response.status_code == 200
     assert small == large, f"{name}: {small} queries for 3 films, {large} for 30"

@@ -14,6 +14,7 @@ catalogue generation and process; an edit-distance check decides (docs/search.md
 import itertools
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Q
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -72,28 +73,37 @@ def restricted_to(rows, films, field: str):
     return rows.filter(**{f"{field}__in": films.order_by().values("pk")})
 
 
-def _capped_parts(rows, parts: list[Q], key: str, fields: tuple[str, ...], cap: int) -> list:
-    """(tier, *fields) of ``rows`` matching each of ``parts`` in turn, at most ``cap`` in all.
+def _capped_parts(rows, parts: tuple[Q, Q], key: str, fields: tuple[str, ...], cap: int) -> list:
+    """(tier, *fields) of ``rows`` matching the first of ``parts``, then the second, at most
+    ``cap`` in all: one query.
 
     Each part is read in title-key order and capped, so a part with tens of thousands of
-    matches reads ``cap`` entries of the title-key index instead of sorting them all; a
-    later part is read only while fewer than ``cap`` were found (a key that starts half
-    of all titles never reads the titles holding it further in).
+    matches reads ``cap`` entries of the title-key index instead of sorting them all, and
+    the second part is read only while the first found fewer than ``cap`` (PostgreSQL
+    evaluates the count once and skips the second scan: a key that starts half of all
+    titles never reads the titles holding it further in).
     """
-    found: list = []
-    for number, part in enumerate(parts):
-        if len(found) >= cap:
-            break
-        rows_of_part = (
-            rows.filter(part)
-            .order_by("title_key", "pk")
-            .values_list("title_key", *fields)[: cap - len(found)]
+    first, second = (
+        rows.filter(part)
+        .order_by("title_key", "pk")
+        .values_list("title_key", "pk", *fields)[:cap]
+        .query.sql_with_params()
+        for part in parts
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH first AS ({first[0]}) "
+            "SELECT 0, * FROM first UNION ALL "
+            f"SELECT 1, * FROM ({second[0]}) AS second WHERE (SELECT count(*) FROM first) < %s "
+            "ORDER BY 1, 2, 3",
+            (*first[1], *second[1], cap),
         )
-        # The tier from the row's own key: a CASE in SQL cost more to compile than to run.
-        for title_key, *values in rows_of_part:
-            start = EXACT_TITLE if title_key == key else TITLE_START
-            found.append((IN_TITLE if number else start, *values))
-    return found
+        found = cursor.fetchmany(cap)
+    # The tier from the row's own key: a CASE in SQL cost more to compile than to run.
+    return [
+        (IN_TITLE if part else EXACT_TITLE if title_key == key else TITLE_START, *values)
+        for part, title_key, _pk, *values in found
+    ]
 
 
 def matching_titles(films, key: str, *, cap: int, near: bool = False) -> list[tuple]:
@@ -108,7 +118,7 @@ def matching_titles(films, key: str, *, cap: int, near: bool = False) -> list[tu
     if not key:
         return []
     condition, starts = _matching(key)
-    parts = [starts, condition & ~starts]
+    parts = (starts, condition & ~starts)
     own = _capped_parts(
         films, parts, key, ("pk", "title_key", "year", "title", "original_language"), cap
     )
