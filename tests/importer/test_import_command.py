@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from films.importer.stages import STAGES
 from films.models import Film, ReviewStatus, Synopsis
 
 SEEDS = Path(settings.FIXTURES_ROOT) / "synopses"
@@ -243,6 +244,10 @@ def test_worker_processes_report_and_store_what_one_process_does(db, tmp_path):
     inline_rows = stored()
     Synopsis.objects.all().delete()
     pooled, _ = run_import(str(tmp_path), "--workers", "2")
+    # Seconds differ from run to run; every stage did some work in both.
+    for report in (inline, pooled):
+        stages = report.pop("stage_seconds")
+        assert all(stages[stage] > 0 for stage in STAGES), stages
     assert pooled == inline
     assert stored() == inline_rows
     assert pooled["totals"]["failed"] == 1
