@@ -27,7 +27,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
 
 from ..languages import CLOSE_DETECTOR_GROUPS, OWN_SCRIPT_LANGUAGES, UNDETERMINED, to_bcp47
-from .detector import cleaned_text, profiles_of
+from .detector import cleaned_text, forget_words, profiles_of
 
 SEED = 0
 MIN_LETTERS = 20
@@ -246,6 +246,12 @@ def detect_languages(texts: list[str]) -> list[LanguageGuess]:
         for text, guess in zip(new, guess_languages(new, setup=setup), strict=True):
             found[text] = _GUESSES[(text, setup)] = guess
     return [found[text] for text in texts]
+
+
+def forget_detections() -> None:
+    """Start again as a new process would: no text detected, no word's n-grams known."""
+    _GUESSES.clear()
+    forget_words()
 
 
 def detect_language(text: str) -> LanguageGuess:
