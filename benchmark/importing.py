@@ -22,6 +22,7 @@ from films.importer.language import (
     detect_language,
     forget_detections,
     guess_language,
+    warm_up_detector,
 )
 from films.importer.services import import_synopses
 from films.importer.stages import StageSeconds
@@ -160,6 +161,7 @@ def measure_import(
             (source / f"{file_count:05d}.txt").write_text("\n\n".join(chunk) + "\n", "utf-8")
             file_count += 1
         # Load the profiles outside the timings (a text of its own: detections are cached).
+        warm_up_detector()
         detect_language(WARM_UP_TEXT)
         runs = []
         for count in workers:

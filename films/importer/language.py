@@ -224,10 +224,8 @@ def warm_up_detector() -> None:
     """Load the configured profiles now (before worker processes are forked, say)."""
     setup = configured_setup()
     scripts = [languages for languages in (setup.latin, setup.other) if languages is not None]
-    for languages in scripts or [ALL_LANGUAGES]:
-        _factory(languages)
-    for group in CLOSE_LANGUAGE_GROUPS:
-        _factory(tuple(sorted(group)))
+    for languages in [*(scripts or [ALL_LANGUAGES]), *map(sorted, CLOSE_LANGUAGE_GROUPS)]:
+        profiles_of(_factory(None if languages is None else tuple(languages)))
 
 
 # Detections by text, per process: a text met again (a repeat, a re-import) is not weighed again.
