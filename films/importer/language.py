@@ -246,6 +246,15 @@ def detect_languages(texts: list[str]) -> list[LanguageGuess]:
     return [found[text] for text in texts]
 
 
+def remember_detections(texts: list[str], guesses: list[LanguageGuess]) -> None:
+    """Take detections made elsewhere (by a worker process) as this process's own."""
+    setup = configured_setup()
+    for text, guess in zip(texts, guesses, strict=True):
+        if len(_GUESSES) >= _MAX_GUESSES:
+            return
+        _GUESSES[(text, setup)] = guess
+
+
 def forget_detections() -> None:
     """Start again as a new process would: no text detected, no word's n-grams known."""
     _GUESSES.clear()

@@ -24,7 +24,7 @@ from .reading import SourceError, check_source
 from .report import Action, FileReport, ImportReport, SynopsisReport
 from .stages import StageSeconds
 from .storing import FileRows, checksum, store, write
-from .workers import analyses_in_workers
+from .workers import analyses_in_workers, languages_ahead
 
 # Re-exported: the names the management command, the benchmark and tests import from here.
 __all__ = [
@@ -215,9 +215,14 @@ def import_synopses(
     outer = transaction.atomic() if dry_run else contextlib.nullcontext()
     try:
         with outer:
-            report.knowledge = load_knowledge(knowledge_file)
-            matcher = FilmMatcher.from_database()
             accepted = [path for path in files if path not in refusals]
+            # The workers weigh the first files' languages while this process builds the
+            # matcher, which takes seconds at a large catalogue.
+            with languages_ahead(
+                accepted, encoding=encoding, workers=workers, stages=report.stages
+            ):
+                report.knowledge = load_knowledge(knowledge_file)
+                matcher = FilmMatcher.from_database()
             analysed = analyses_in_workers(
                 accepted, matcher=matcher, encoding=encoding, workers=workers
             )

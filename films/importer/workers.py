@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import TypeVar
 
 from ..search.analysis import search_columns
 from .analysis import (
@@ -20,7 +21,7 @@ from .analysis import (
     finish_file,
     plan_file,
 )
-from .language import warm_up_detector
+from .language import LanguageGuess, detect_languages, remember_detections, warm_up_detector
 from .matching import FilmMatcher
 from .segmenting import Document
 from .stages import StageSeconds
@@ -31,10 +32,14 @@ _PR_SET_PDEATHSIG = 1
 # keeps every worker busy.
 _DOCUMENTS_PER_TASK = 50
 _TASKS_AHEAD_PER_WORKER = 4
+# Texts whose languages workers weigh while the matcher is built (at most what a process
+# remembers, films/importer/language.py).
+_TEXTS_AHEAD = 5_000
 
 # Set in each worker process of an import's pool (inherited by fork, never pickled).
 _worker_matcher: FilmMatcher | None = None
 
+_Item = TypeVar("_Item")
 _Task = AsyncResult[tuple[list[SynopsisAnalysis], StageSeconds]]
 
 
@@ -52,8 +57,8 @@ def _analyse_in_worker(documents: list[Document]) -> tuple[list[SynopsisAnalysis
     return analyse_documents(documents, matcher=_worker_matcher, stages=stages), stages
 
 
-def _shares(documents: Sequence[Document]) -> list[list[Document]]:
-    """The documents in about equal shares of at most _DOCUMENTS_PER_TASK."""
+def _shares(documents: Sequence[_Item]) -> list[list[_Item]]:
+    """The documents (or texts) in about equal shares of at most _DOCUMENTS_PER_TASK."""
     if not documents:
         return []
     size = math.ceil(len(documents) / math.ceil(len(documents) / _DOCUMENTS_PER_TASK))
@@ -69,6 +74,58 @@ def _finished(plan: FilePlan, tasks: list[_Task], matcher: FilmMatcher) -> FileA
     return finish_file(plan, analysed, matcher=matcher)
 
 
+def _detect_in_worker(texts: list[str]) -> tuple[list[LanguageGuess], StageSeconds]:
+    stages = StageSeconds()
+    with stages.timing("language"):
+        return detect_languages(texts), stages
+
+
+def _can_fork(workers: int, files: Sequence[Path]) -> bool:
+    return workers > 1 and bool(files) and "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def languages_ahead(
+    files: Sequence[Path], *, encoding: str | None, workers: int, stages: StageSeconds
+) -> Iterator[None]:
+    """Weigh the languages of the first files in worker processes while the body runs.
+
+    The body builds the matcher, which the workers of :func:`analyses_in_workers` need and
+    inherit: meanwhile these weigh languages, which need none. What they finished is
+    remembered (films/importer/language.py) and forked into those workers; the rest is
+    weighed there as usual.
+    """
+    if not _can_fork(workers, files):
+        yield
+        return
+    warm_up_detector()
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(None,))
+    try:
+        tasks = []
+        room = _TEXTS_AHEAD
+        for path in files:
+            plan = plan_file(path, encoding=encoding)
+            if isinstance(plan, FileAnalysis):
+                continue
+            texts = [document.text for document in plan.distinct[:room]]
+            tasks += [
+                (share, pool.apply_async(_detect_in_worker, (share,))) for share in _shares(texts)
+            ]
+            room -= len(texts)
+            if room <= 0:
+                break
+        yield
+        for texts, task in tasks:
+            if task.ready() and task.successful():
+                guesses, seconds = task.get()
+                remember_detections(texts, guesses)
+                stages.add(seconds)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
 def analyses_in_workers(
     files: Sequence[Path], *, matcher: FilmMatcher, encoding: str | None, workers: int
 ) -> Iterator[Callable[[], FileAnalysis] | None]:
@@ -78,7 +135,7 @@ def analyses_in_workers(
     in shares, a few shares ahead of the writes, which stay here, in file order. Workers are
     forked: they inherit the matcher and the loaded language profiles.
     """
-    if workers <= 1 or not files or "fork" not in multiprocessing.get_all_start_methods():
+    if not _can_fork(workers, files):
         yield from (None for _ in files)
         return
     # Loaded once here rather than in every worker: the language profiles, and pythainlp's
