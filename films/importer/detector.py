@@ -8,9 +8,12 @@ same floats in the same order, so the answers are the ones langdetect gives, to 
 
 - n-grams: each character normalised once per process (``str.translate``), and a text cut
   into words whose n-grams are worked out once per word and profile set, not per character;
-- trials: the profiles are looked up once per n-gram, the five draws between two
-  normalisations multiply in one pass, and a draw is ``Random.getrandbits`` as in
-  ``Random.choice``, without its two method calls.
+- trials: a batch of texts (a file's share, films/importer/workers.py) is weighed side by
+  side; each keeps its own seeded random stream, draws (``Random.getrandbits`` as
+  ``Random.choice`` does, without its two method calls) and convergence, while numpy
+  multiplies the texts' probability rows, the five draws between two normalisations in one
+  step. numpy's products and quotients are the IEEE operations Python's floats make; the
+  sums, whose order numpy would change, are Python's ``sum`` per row.
 """
 
 import re
@@ -38,8 +41,9 @@ _SPACES = re.compile(" {2,}")
 _LATIN = re.compile("[A-z]")  # Detector.cleaning_text: 'A' <= ch <= 'z'
 # Detector.cleaning_text's other count: from U+0300 on, except Latin Extended Additional.
 _NON_LATIN = re.compile("[^\x00-\u02ff\u1e00-\u1eff]")
-# Bounds the per-word caches: a long import meets new words for ever.
-_MAX_CACHED_WORDS = 200_000
+# Bounds each profile set's cache of words' n-grams (some megabytes): a long import meets
+# new words for ever.
+_MAX_CACHED_WORDS = 100_000
 
 
 class _NormalizedChars(dict):
