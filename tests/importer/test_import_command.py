@@ -254,6 +254,28 @@ def test_worker_processes_report_and_store_what_one_process_does(db, tmp_path):
     assert pooled["totals"]["created"] == 11
 
 
+def test_one_large_file_is_shared_among_workers_and_imported_as_by_one_process(db, tmp_path):
+    """Its distinct documents go to the workers in shares; the result is the file's, in order."""
+    from benchmark.corpus import CatalogueSpec, iter_synopses
+    from films.importer.workers import _DOCUMENTS_PER_TASK, _shares
+
+    generated = iter_synopses(CatalogueSpec(synopses=400, seed=3), stream="import", count=120)
+    texts = [item.text for item in generated]
+    texts += texts[:5]  # repeats: duplicates
+    assert len(_shares(texts)) >= 2
+    assert max(map(len, _shares(texts))) <= _DOCUMENTS_PER_TASK
+    (tmp_path / "large.txt").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+
+    inline, _ = run_import(str(tmp_path), "--workers", "1", "--dry-run")
+    pooled, _ = run_import(str(tmp_path), "--workers", "2", "--dry-run")
+    for report in (inline, pooled):
+        report.pop("stage_seconds")
+    assert pooled == inline
+    assert pooled["totals"]["synopses"] == len(texts)
+    assert pooled["totals"]["duplicate"] == 5
+    assert len({synopsis["language"] for synopsis in pooled["files"][0]["synopses"]}) >= 10
+
+
 def test_workers_must_be_positive(db):
     with pytest.raises(CommandError, match="--workers"):
         call_command("import_synopses", "--workers", "0")
