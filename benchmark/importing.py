@@ -1,12 +1,15 @@
 """Import throughput: the real importer over generated files, against langdetect alone.
 
-langdetect alone is timed twice on the same texts: with all 55 profiles, as the
-importer used it before ``IMPORT_LANGUAGES`` (the baseline of the first measurements),
-and as the importer is configured now; the ratios are to those two.
+The import runs once per worker count (1 and 2 by default), each from cold detection
+caches, and reports its seconds per stage (films/importer/stages.py); the headline rate is
+the last run's. langdetect alone is timed twice on the same texts: with all 55 profiles,
+as the importer used it before ``IMPORT_LANGUAGES`` (the baseline of the first
+measurements), and as the importer is configured now; the ratios are to those two.
 """
 
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +20,37 @@ from films.importer.language import (
     DetectorSetup,
     configured_setup,
     detect_language,
+    forget_detections,
     guess_language,
+    warm_up_detector,
 )
 from films.importer.services import import_synopses
+from films.importer.stages import StageSeconds
 
 from .corpus import CatalogueSpec, film_specs, franchise_specs, iter_synopses
 
 SYNOPSES_PER_FILE = 50
+DEFAULT_WORKERS = (1, 2)
 WARM_UP_TEXT = "The profiles load on the first detection, which is not what is measured."
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """One dry-run import of the generated files with ``workers`` processes."""
+
+    workers: int
+    seconds: float
+    stages: StageSeconds
+
+    def as_dict(self, synopses: int) -> dict:
+        seconds = self.stages.as_dict()
+        return {
+            "workers": self.workers,
+            "seconds": round(self.seconds, 2),
+            "synopses_per_second": round(synopses / self.seconds, 1) if self.seconds else 0.0,
+            "stage_seconds": {name: round(value, 2) for name, value in seconds.items()},
+            "stage_shares": {name: round(share, 3) for name, share in self.stages.shares().items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -37,6 +63,7 @@ class ImportFigures:
     created: int
     matched: int
     languages: tuple[str, ...] | None
+    runs: tuple[ImportRun, ...] = ()
 
     @property
     def rate(self) -> float:
@@ -70,6 +97,7 @@ class ImportFigures:
             "languages": list(self.languages) if self.languages is not None else "all",
             "created": self.created,
             "matched_automatically": self.matched,
+            "runs": [run.as_dict(self.synopses) for run in self.runs],
         }
 
 
@@ -110,8 +138,11 @@ def write_knowledge_file(spec: CatalogueSpec, path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def measure_import(*, synopses: int, seed: int = 0) -> ImportFigures:
-    """Import ``synopses`` generated synopses in a rolled-back dry run; time langdetect alone too.
+def measure_import(
+    *, synopses: int, seed: int = 0, workers: Sequence[int] = DEFAULT_WORKERS
+) -> ImportFigures:
+    """Import ``synopses`` generated synopses in a rolled-back dry run per worker count; time
+    langdetect alone too.
 
     The texts come from their own random stream, so they never collide with the catalogue's.
     """
@@ -130,10 +161,17 @@ def measure_import(*, synopses: int, seed: int = 0) -> ImportFigures:
             (source / f"{file_count:05d}.txt").write_text("\n\n".join(chunk) + "\n", "utf-8")
             file_count += 1
         # Load the profiles outside the timings (a text of its own: detections are cached).
+        warm_up_detector()
         detect_language(WARM_UP_TEXT)
-        started = time.perf_counter()
-        report = import_synopses(paths=[source], knowledge_file=knowledge, dry_run=True)
-        seconds = time.perf_counter() - started
+        runs = []
+        for count in workers:
+            # Each run starts as a fresh import process would: nothing detected yet.
+            forget_detections()
+            started = time.perf_counter()
+            report = import_synopses(
+                paths=[source], knowledge_file=knowledge, dry_run=True, workers=count
+            )
+            runs.append(ImportRun(count, time.perf_counter() - started, report.stages))
 
     detect_seconds, configured_seconds = (
         _time_detection(texts, setup) for setup in (ALL_PROFILES, configured_setup())
@@ -142,12 +180,13 @@ def measure_import(*, synopses: int, seed: int = 0) -> ImportFigures:
     return ImportFigures(
         synopses=len(texts),
         files=file_count,
-        seconds=seconds,
+        seconds=runs[-1].seconds,
         detect_seconds=detect_seconds,
         configured_detect_seconds=configured_seconds,
         created=totals["created"],
         matched=totals["synopses"] - totals["for_review"],
         languages=None if settings.IMPORT_LANGUAGES is None else tuple(settings.IMPORT_LANGUAGES),
+        runs=tuple(runs),
     )
 
 

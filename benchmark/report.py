@@ -10,7 +10,7 @@ import django
 from django.db import connection
 
 from .corpus import CatalogueSpec
-from .importing import measure_import
+from .importing import DEFAULT_WORKERS, measure_import
 from .loading import analyse_tables, gin_pending_list, load_catalogue, relation_sizes
 from .pages import catalogue_counts, measure_pages, page_urls
 from .peer import measure_peer
@@ -57,6 +57,7 @@ def run_benchmark(
     force: bool = False,
     reload: bool = False,
     import_synopses: int | None = None,
+    import_workers: tuple[int, ...] = DEFAULT_WORKERS,
     server_seconds: float | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> dict:
@@ -77,7 +78,7 @@ def run_benchmark(
     )
     progress(f"import: {import_count} synopses through the importer, then langdetect alone")
     gin_pending = {"after_load": gin_pending_list()}
-    imported = measure_import(synopses=import_count, seed=seed)
+    imported = measure_import(synopses=import_count, seed=seed, workers=import_workers)
     # The dry run rolls back its rows but not their GIN pending-list entries: vacuum, as
     # autovacuum would in production, so searches are measured as a server serves them.
     gin_pending["after_import"] = gin_pending_list()
@@ -200,6 +201,14 @@ def render(result: dict) -> str:
         f"{_fmt(imported.get('langdetect_configured_per_second'))}/s (ratio "
         f"{imported.get('ratio_to_configured_langdetect')})",
     ]
+    for run in imported.get("runs", []):
+        shares = ", ".join(
+            f"{stage.replace('_', ' ')} {share:.0%}" for stage, share in run["stage_shares"].items()
+        )
+        out.append(
+            f"  {run['workers']} worker(s): {_fmt(run['synopses_per_second'])}/s; "
+            f"stage shares: {shares}"
+        )
     pending = result.get("gin_pending_list", {})
     if any(pending.values()):
         out.append(

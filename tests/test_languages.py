@@ -224,6 +224,33 @@ def test_segment_thai_splits_thai_runs_and_keeps_names_whole():
     assert segment_words("Rocky  Balboa") == "Rocky  Balboa"  # untouched without Thai
 
 
+def test_the_thai_dictionary_cuts_what_pythainlps_trie_cuts():
+    """films/languages/thai.py grows its trie as texts reach it: the same prefixes, words."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import word_tokenize
+    from pythainlp.util import dict_trie
+
+    from benchmark.corpus import CatalogueSpec, iter_synopses
+    from films.languages import thai
+
+    words = set(thai_words()) | set(thai.NAMES)
+    trie, dictionary = dict_trie(words), thai.Dictionary(words)
+    generated = iter_synopses(CatalogueSpec(synopses=4000, seed=5), stream="import", count=1200)
+    texts = [item.text for item in generated if item.language == "th"]
+    texts += ["ร็อคกี้ยังคงเป็นนักสู้", "ฟิลาเดลเฟียบัลโบอา", "ก", "กข", ""]
+    runs = [match.group() for text in texts for match in thai.RUN.finditer(text)]
+    assert len(runs) > 300
+    for run in runs:
+        assert [dictionary.prefixes(run, at) for at in range(len(run) + 1)] == [
+            trie.prefixes(run, at) for at in range(len(run) + 1)
+        ]
+        expected = word_tokenize(run, custom_dict=trie, engine="newmm")
+        assert word_tokenize(run, custom_dict=dictionary, engine="newmm") == expected
+    assert len(dictionary) == len(trie)
+    assert all(word in dictionary for word in thai.NAMES)
+    assert "ร็อค กี้" not in dictionary
+
+
 @pytest.mark.parametrize(
     ("words", "expected"),
     [("ของ", True), ("ของ ว่า", True), ("นัก สู้", False), ("the", False), ("", False)],

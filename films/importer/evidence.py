@@ -199,6 +199,49 @@ class EvidenceIndex:
                     for number, roman in _ROMAN.items():
                         if words[0] == str(number):
                             self._words[roman].append(_Key(index, words))
+        self._words_by_second = {
+            word: self._by_second_word(keys) for word, keys in self._words.items()
+        }
+
+    def _by_second_word(
+        self, keys: list[_Key]
+    ) -> tuple[list[_Key], list[tuple[int, _Key]], dict[str, list[tuple[int, _Key]]]]:
+        """``keys`` that fit only before their exact second word, filed by it (with their place).
+
+        A text's word is followed by one word: the keys that need another cannot fit there
+        (:meth:`_fits`), and a title that starts with a common word is one of thousands.
+        """
+        others: list[tuple[int, _Key]] = []
+        by_second: dict[str, list[tuple[int, _Key]]] = defaultdict(list)
+        for place, key in enumerate(keys):
+            second = key.words[1] if len(key.words) > 1 else ""
+            exact = (
+                second
+                and not key.sounds
+                and not (key.stem and len(key.words) == 2)
+                and not (
+                    self.evidence[key.index].group == "title"
+                    and second.isdigit()
+                    and int(second) in _ROMAN
+                )
+            )
+            if exact:
+                by_second[second].append((place, key))
+            else:
+                others.append((place, key))
+        return [key for _, key in others], others, dict(by_second)
+
+    def _word_keys(self, tokens: list[Token], position: int) -> list[_Key]:
+        """The keys filed under the word at ``position`` that may fit there, in filing order."""
+        filed = self._words_by_second.get(tokens[position].folded)
+        if filed is None:
+            return []
+        others, placed, by_second = filed
+        following = tokens[position + 1].folded if position + 1 < len(tokens) else None
+        fitting = by_second.get(following) if following is not None else None
+        if not fitting:
+            return others
+        return [key for _, key in sorted(placed + fitting, key=lambda pair: pair[0])]
 
     def _fits(
         self, key: _Key, tokens: list[Token], at: int, group: str, endings: frozenset[str]
@@ -239,7 +282,7 @@ class EvidenceIndex:
             token = tokens[position]
             candidates = [
                 *(key for lookup in lookup_keys(token) for key in self._names.get(lookup, ())),
-                *self._words.get(token.folded, ()),
+                *self._word_keys(tokens, position),
                 *self._stems.get(token.folded[:_MIN_STEM], ()),
             ]
             # The longest key wins; between equals, curated knowledge before learned names.

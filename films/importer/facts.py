@@ -11,7 +11,7 @@ from django.db.models import Q
 from ..languages import capitalises_nouns
 from ..models import Film, FilmKnowledge, FilmTitle, OutsideWork, ReviewStatus, Synopsis
 from .evidence import FilmFacts
-from .names import tokenise
+from .names import folded_word, words_with_starts
 
 # Names learned from attached synopses: at most this many synopses per film, and in all.
 LEARN_PER_FILM = 5
@@ -84,8 +84,10 @@ def _learned_names() -> dict[int, tuple[str, ...]]:
         if per_film[film_id] >= LEARN_PER_FILM or capitalises_nouns(language):
             continue
         per_film[film_id] += 1
-        for token in tokenise(text[:5_000]):
-            cased = token.text[:1].lower() != token.text[:1]
-            if cased and not token.sentence_start and len(token.folded) >= 4:
-                names[film_id][token.text] = None
+        # Words only, folded only when written as a name: most words are not (5,000
+        # synopses to read before an import's first match).
+        for word, sentence_start in words_with_starts(text[:5_000]):
+            cased = word[:1].lower() != word[:1]
+            if cased and not sentence_start and len(folded_word(word)) >= 4:
+                names[film_id][word] = None
     return {film_id: tuple(found) for film_id, found in names.items()}

@@ -10,26 +10,24 @@ Speed: langdetect weighs every language it knows for every n-gram it samples, so
 it is loaded with the catalogue's languages only (``settings.IMPORT_LANGUAGES``),
 and a text is weighed against the languages of its own script: Latin-script text
 against the Latin-script languages, other scripts against the others (langdetect
-drops the Latin letters of such a text itself). Its n-gram extraction, a Python
-call per character, is replaced by an equivalent loop that gives the same n-grams
-(tests/importer/test_language.py compares them).
+drops the Latin letters of such a text itself). Its algorithm runs in
+films/importer/detector.py, which gives langdetect's own answers (compared in
+tests/importer/test_detector.py) faster, many texts at once: :func:`guess_languages`.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
-from langdetect.utils.ngram import NGram
 from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL, unicode_block
 
 from ..languages import CLOSE_DETECTOR_GROUPS, OWN_SCRIPT_LANGUAGES, UNDETERMINED, to_bcp47
+from .detector import cleaned_text, forget_words, profiles_of
 
 SEED = 0
 MIN_LETTERS = 20
@@ -76,55 +74,6 @@ def _factory(languages: tuple[str, ...] | None = None) -> DetectorFactory:
     return factory
 
 
-@cache
-def _normalized(char: str) -> str:
-    return NGram.normalize(char)
-
-
-class _Detector(Detector):
-    """langdetect's Detector with its per-character work in one loop: the same n-grams.
-
-    langdetect 1.0.9 (pinned): ``append`` and ``_extract_ngrams`` do what its own do,
-    without a method call and a Unicode block look-up per character.
-    """
-
-    def append(self, text: str) -> None:
-        text = self.URL_RE.sub(" ", text)
-        text = self.MAIL_RE.sub(" ", text)
-        text = NGram.normalize_vi(text)
-        self.text += re.sub(" {2,}", " ", text[: self.max_text_length])
-
-    def _extract_ngrams(self) -> list[str]:
-        known = self.word_lang_prob_map
-        result: list[str] = []
-        grams, capital_word = " ", False
-        for char in self.text:
-            char = _normalized(char)
-            last = grams[-1]
-            if last == " ":
-                grams, capital_word = " ", False
-                if char == " ":
-                    continue
-            elif len(grams) >= NGram.N_GRAM:
-                grams = grams[1:]
-            grams += char
-            if char.isupper():
-                if last.isupper():
-                    capital_word = True
-            else:
-                capital_word = False
-            if capital_word:
-                continue
-            if char != " " and char in known:
-                result.append(char)
-            if len(grams) >= 2:
-                if grams[-2:] in known:
-                    result.append(grams[-2:])
-                if len(grams) == 3 and grams in known:
-                    result.append(grams)
-        return result
-
-
 def _mostly_latin(text: str) -> bool:
     """langdetect's own test (Detector.cleaning_text) for whether a text is in Latin script."""
     latin = non_latin = 0
@@ -136,17 +85,24 @@ def _mostly_latin(text: str) -> bool:
     return latin * 2 >= non_latin
 
 
-def _probabilities(
-    text: str, languages: tuple[str, ...] | None = None, *, stock: bool = False
-) -> list[tuple[str, float]]:
-    factory = _factory(languages)
-    detector = factory.create() if stock else _Detector(factory)
+def _stock_probabilities(text: str, languages: tuple[str, ...] | None) -> list[tuple[str, float]]:
+    detector = _factory(languages).create()
     detector.set_max_text_length(MAX_TEXT_LENGTH)
     detector.append(text)
     try:
         return [(result.lang, result.prob) for result in detector.get_probabilities()]
     except LangDetectException:
         return []
+
+
+def _probabilities(
+    texts: list[str], languages: tuple[str, ...] | None, *, stock: bool = False
+) -> list[list[tuple[str, float]]]:
+    """langdetect's ranked (language, probability) per text, by ``languages``' profiles."""
+    if stock:
+        return [_stock_probabilities(text, languages) for text in texts]
+    cleaned = [cleaned_text(text, max_length=MAX_TEXT_LENGTH) for text in texts]
+    return profiles_of(_factory(languages)).probabilities(cleaned, seed=SEED)
 
 
 @dataclass(frozen=True)
@@ -193,30 +149,67 @@ def configured_setup() -> DetectorSetup:
 
 def guess_language(text: str, *, setup: DetectorSetup) -> LanguageGuess:
     """Return the BCP 47 tag of ``text`` with the detector's confidence and whether to review it."""
-    letters = sum(1 for char in text if char.isalpha())
+    return guess_languages([text], setup=setup)[0]
+
+
+def _without_statistics(text: str) -> LanguageGuess | None:
+    """The guess for a text too short to weigh, or in a script of one language (Thai)."""
+    letters = sum(map(str.isalpha, text))
     if letters < MIN_LETTERS:
         return LanguageGuess(UNDETERMINED, 0.0, True, "too little text to tell its language")
-    # A script written for one language alone (Thai): no statistics needed.
     for language in OWN_SCRIPT_LANGUAGES:
         if len(language.own_script.findall(text)) >= letters * 0.6:
             return LanguageGuess(language.tag, 1.0, False)
+    return None
 
-    ranked = _probabilities(text, setup.profiles_for(text), stock=setup.stock)
+
+def guess_languages(texts: list[str], *, setup: DetectorSetup) -> list[LanguageGuess]:
+    """:func:`guess_language` of each text, the texts weighed together: the same answers, faster."""
+    guesses: list[LanguageGuess | None] = [_without_statistics(text) for text in texts]
+    by_profiles: dict[tuple[str, ...] | None, list[int]] = {}
+    for index, (text, guess) in enumerate(zip(texts, guesses, strict=True)):
+        if guess is None:
+            by_profiles.setdefault(setup.profiles_for(text), []).append(index)
+    ranked: dict[int, list[tuple[str, float]]] = {}
+    for languages, indexes in by_profiles.items():
+        found = _probabilities([texts[i] for i in indexes], languages, stock=setup.stock)
+        ranked.update(zip(indexes, found, strict=True))
+    # A sure result in a group of close languages is weighed again by that group alone.
+    second_opinions: dict[int, tuple[str, float]] = {}
+    for group in CLOSE_LANGUAGE_GROUPS:
+        indexes = [
+            index
+            for index, found in ranked.items()
+            if found
+            and found[0][0] in group
+            and found[0][1] >= MIN_CONFIDENCE
+            and sum(map(str.isalpha, texts[index])) >= SHORT_TEXT_LETTERS
+        ]
+        if indexes:
+            found = _probabilities(
+                [texts[i] for i in indexes], tuple(sorted(group)), stock=setup.stock
+            )
+            for index, ranks in zip(indexes, found, strict=True):
+                second_opinions[index] = ranks[0]
+    for index, found in ranked.items():
+        guesses[index] = _decide(texts[index], found, second_opinions.get(index))
+    return guesses  # type: ignore[return-value]  # every text has its guess now
+
+
+def _decide(
+    text: str, ranked: list[tuple[str, float]], second_opinion: tuple[str, float] | None
+) -> LanguageGuess:
     if not ranked:
         return LanguageGuess(UNDETERMINED, 0.0, True, "no language features found")
     code, confidence = ranked[0]
     tag = to_bcp47(code)
-    if letters < SHORT_TEXT_LETTERS:
+    if sum(map(str.isalpha, text)) < SHORT_TEXT_LETTERS:
         return LanguageGuess(tag, confidence, True, "short text: language detection is unreliable")
     if confidence < MIN_CONFIDENCE:
         runner_up = f", {to_bcp47(ranked[1][0])} {ranked[1][1]:.2f}" if len(ranked) > 1 else ""
         return LanguageGuess(tag, confidence, True, f"unsure: {tag} {confidence:.2f}{runner_up}")
-    for group in CLOSE_LANGUAGE_GROUPS:
-        if code not in group:
-            continue
-        second_code, second_confidence = _probabilities(
-            text, tuple(sorted(group)), stock=setup.stock
-        )[0]
+    if second_opinion is not None:
+        second_code, second_confidence = second_opinion
         if second_code != code or second_confidence < MIN_CONFIDENCE:
             return LanguageGuess(
                 tag,
@@ -231,17 +224,43 @@ def warm_up_detector() -> None:
     """Load the configured profiles now (before worker processes are forked, say)."""
     setup = configured_setup()
     scripts = [languages for languages in (setup.latin, setup.other) if languages is not None]
-    for languages in scripts or [ALL_LANGUAGES]:
-        _factory(languages)
-    for group in CLOSE_LANGUAGE_GROUPS:
-        _factory(tuple(sorted(group)))
+    for languages in [*(scripts or [ALL_LANGUAGES]), *map(sorted, CLOSE_LANGUAGE_GROUPS)]:
+        profiles_of(_factory(None if languages is None else tuple(languages)))
 
 
-@lru_cache(maxsize=10_000)
-def _cached_guess(text: str, setup: DetectorSetup) -> LanguageGuess:
-    return guess_language(text, setup=setup)
+# Detections by text, per process: a text met again (a repeat, a re-import) is not weighed again.
+_GUESSES: dict[tuple[str, DetectorSetup], LanguageGuess] = {}
+_MAX_GUESSES = 10_000
+
+
+def detect_languages(texts: list[str]) -> list[LanguageGuess]:
+    """:func:`detect_language` of each text; the distinct new ones weighed together, once each."""
+    setup = configured_setup()
+    found = {text: _GUESSES[key] for text in texts if (key := (text, setup)) in _GUESSES}
+    new = [text for text in dict.fromkeys(texts) if text not in found]
+    if new:
+        if len(_GUESSES) + len(new) > _MAX_GUESSES:
+            _GUESSES.clear()
+        for text, guess in zip(new, guess_languages(new, setup=setup), strict=True):
+            found[text] = _GUESSES[(text, setup)] = guess
+    return [found[text] for text in texts]
+
+
+def remember_detections(texts: list[str], guesses: list[LanguageGuess]) -> None:
+    """Take detections made elsewhere (by a worker process) as this process's own."""
+    setup = configured_setup()
+    for text, guess in zip(texts, guesses, strict=True):
+        if len(_GUESSES) >= _MAX_GUESSES:
+            return
+        _GUESSES[(text, setup)] = guess
+
+
+def forget_detections() -> None:
+    """Start again as a new process would: no text detected, no word's n-grams known."""
+    _GUESSES.clear()
+    forget_words()
 
 
 def detect_language(text: str) -> LanguageGuess:
     """Return the language of ``text`` by the configured detector; each text is weighed once."""
-    return _cached_guess(text, configured_setup())
+    return detect_languages([text])[0]

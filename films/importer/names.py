@@ -10,6 +10,7 @@ must not turn into a name. docs/matching.md describes the rules.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -146,10 +147,9 @@ def _east_asian_runs(word: str) -> list[str]:
     return runs
 
 
-def tokenise(text: str) -> list[Token]:
-    """Split ``text`` into words, noting capitals and sentence starts; kana and han apart."""
+def words_with_starts(text: str) -> Iterator[tuple[str, bool]]:
+    """The words of ``text`` as :func:`tokenise` cuts them, and whether each starts a sentence."""
     text = unicodedata.normalize("NFKC", text)
-    tokens: list[Token] = []
     sentence_start = True
     end = 0
     for match in _WORD.finditer(text):
@@ -159,9 +159,18 @@ def tokenise(text: str) -> list[Token]:
         word = match.group().replace("'", "").replace("’", "")
         parts = _east_asian_runs(word) if _EAST_ASIAN_CHAR.search(word) else (word,)
         for part in parts:
-            tokens.append(_token(part, sentence_start))
+            yield part, sentence_start
             sentence_start = False
-    return tokens
+
+
+def tokenise(text: str) -> list[Token]:
+    """Split ``text`` into words, noting capitals and sentence starts; kana and han apart."""
+    return [_token(word, sentence_start) for word, sentence_start in words_with_starts(text)]
+
+
+def folded_word(word: str) -> str:
+    """A word as :class:`Token` holds it folded."""
+    return _word_facts(word)[0]
 
 
 def takes_ending(word: str, name: str, endings: frozenset[str] | None = None) -> bool:

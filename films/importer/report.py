@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from ..models import ReviewStatus
 from .knowledge import KnowledgeSummary
+from .stages import StageSeconds
 
 
 class Action:
@@ -114,6 +115,7 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     knowledge: KnowledgeSummary | None = None
     dry_run: bool = False
+    stages: StageSeconds = field(default_factory=StageSeconds)
 
     @property
     def failed(self) -> list[FileReport]:
@@ -159,4 +161,5 @@ class ImportReport:
             "dry_run": self.dry_run,
             "files": [report.as_dict() for report in self.files],
             "totals": self.totals,
+            "stage_seconds": self.stages.as_dict(),
         }

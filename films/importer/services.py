@@ -8,6 +8,7 @@ live beside this module: analysis.py (language and film of each synopsis), worke
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from .knowledge import load_knowledge, lock_imports
 from .matching import FilmMatcher
 from .reading import SourceError, check_source
 from .report import Action, FileReport, ImportReport, SynopsisReport
+from .stages import StageSeconds
 from .storing import FileRows, checksum, store, write
-from .workers import analyses_in_workers
+from .workers import analyses_in_workers, languages_ahead
 
 # Re-exported: the names the management command, the benchmark and tests import from here.
 __all__ = [
@@ -88,6 +90,7 @@ def import_file(
     encoding: str | None = None,
     analysed: Callable[[], FileAnalysis] | None = None,
     source_file: str | None = None,
+    stages: StageSeconds | None = None,
 ) -> FileReport:
     """Import one file; a file that cannot be read changes nothing.
 
@@ -97,12 +100,28 @@ def import_file(
     whole or not at all; a larger one batch by batch (a crash keeps the batches written).
     Synopses over ``settings.IMPORT_MAX_SYNOPSIS_CHARS`` are listed in ``report.refused``.
     """
+    stages = StageSeconds() if stages is None else stages
+    started = time.perf_counter()
     report = FileReport(path=display_path(path))
     # The analysis needs no database: done before any transaction, which then only writes.
     result = analysed() if analysed else analyse_file(path, matcher=matcher, encoding=encoding)
+    # Waiting for workers is no stage: their seconds come with the result.
+    analysis_seconds = time.perf_counter() - started
+    stages.add(result.stages)
+    database_before = stages.database
+    try:
+        _write_file(report, result, stages=stages)
+    finally:
+        stages.other += (
+            time.perf_counter() - started - analysis_seconds - (stages.database - database_before)
+        )
+    return report
+
+
+def _write_file(report: FileReport, result: FileAnalysis, *, stages: StageSeconds) -> None:
     if result.error:
         report.status, report.error = "failed", result.error
-        return report
+        return
     limit = settings.IMPORT_MAX_SYNOPSIS_CHARS
     report.refused = [
         f"lines {first}-{last}: {length:,} characters, over the limit of {limit:,} "
@@ -115,7 +134,7 @@ def import_file(
     for start in range(0, len(analyses), batch):
         # One write transaction per batch, holding the import lock: a huge file never keeps
         # one open for minutes (docs/importing.md, "Limits").
-        with transaction.atomic():
+        with stages.timing("database"), transaction.atomic():
             lock_imports()
             if rows is None:
                 digests = {checksum(analysis.text) for analysis in analyses}
@@ -131,7 +150,6 @@ def import_file(
                 if id(stored) in lost:
                     action, note = Action.DUPLICATE, "stored meanwhile by another import"
             report.synopses.append(synopsis_report(analysis, action=action, note=note, rows=rows))
-    return report
 
 
 def synopsis_report(analysis, *, action: str, note: str, rows: FileRows) -> SynopsisReport:
@@ -179,6 +197,7 @@ def import_synopses(
     this one writes them. Symbolic links are refused unless ``follow_symlinks``, and files
     over ``settings.IMPORT_MAX_FILE_BYTES`` always are, each with its reason in the report.
     """
+    started = time.perf_counter()
     workers = settings.IMPORT_WORKERS if workers is None else workers
     knowledge_file = Path(knowledge_file or settings.FILM_KNOWLEDGE_FILE)
     report = ImportReport(dry_run=dry_run)
@@ -196,12 +215,19 @@ def import_synopses(
     outer = transaction.atomic() if dry_run else contextlib.nullcontext()
     try:
         with outer:
-            report.knowledge = load_knowledge(knowledge_file)
-            matcher = FilmMatcher.from_database()
             accepted = [path for path in files if path not in refusals]
+            # The workers weigh the first files' languages while this process builds the
+            # matcher, which takes seconds at a large catalogue.
+            with languages_ahead(
+                accepted, encoding=encoding, workers=workers, stages=report.stages
+            ):
+                report.knowledge = load_knowledge(knowledge_file)
+                matcher = FilmMatcher.from_database()
             analysed = analyses_in_workers(
                 accepted, matcher=matcher, encoding=encoding, workers=workers
             )
+            # Each file's seconds are in its stages (import_file): the rest is "other".
+            unstaged = 0.0
             try:
                 for index, path in enumerate(files, start=1):
                     if path in refusals:
@@ -209,9 +235,15 @@ def import_synopses(
                             path=display_path(path), status="failed", error=refusals[path]
                         )
                     else:
+                        before = time.perf_counter()
                         file_report = import_file(
-                            path, matcher=matcher, encoding=encoding, analysed=next(analysed)
+                            path,
+                            matcher=matcher,
+                            encoding=encoding,
+                            analysed=next(analysed),
+                            stages=report.stages,
                         )
+                        unstaged += time.perf_counter() - before
                     report.files.append(file_report)
                     if file_report.status == "failed":
                         logger.warning("%s: %s", file_report.path, file_report.error)
@@ -219,6 +251,7 @@ def import_synopses(
                         on_file(index, len(files), file_report)
             finally:
                 analysed.close()  # stops the worker pool
+                report.stages.other += time.perf_counter() - started - unstaged
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

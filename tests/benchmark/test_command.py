@@ -10,6 +10,7 @@ from django.db import connection
 
 from benchmark.loading import delete_benchmark_rows
 from benchmark.report import render
+from films.importer.stages import STAGES
 from tests.factories import FilmFactory
 
 # The run starts gunicorn (--server-seconds is 1 with --quick) and loads a catalogue.
@@ -70,6 +71,20 @@ def test_load_and_import_figures(figures):
         "ratio_to_langdetect",
     }
     assert figures["import"]["synopses"] == 12
+    # One run per worker count, each with the share of every stage of the importer.
+    runs = figures["import"]["runs"]
+    assert [run["workers"] for run in runs] == [1, 2]
+    for run in runs:
+        assert set(run["stage_shares"]) == set(STAGES)
+        assert sum(run["stage_shares"].values()) == pytest.approx(1, abs=0.01)
+        assert run["stage_shares"]["language"] > 0
+        assert run["stage_shares"]["database"] > 0
+    assert figures["import"]["synopses_per_second"] == runs[-1]["synopses_per_second"]
+
+
+def test_import_workers_must_be_counts():
+    with pytest.raises(CommandError, match="worker counts"):
+        call_command("benchmark", "--import-workers", "1,0")
 
 
 def test_the_import_leaves_a_gin_pending_list_that_the_vacuum_empties(figures):

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from films.importer.stages import STAGES
 from films.models import Film, ReviewStatus, Synopsis
 
 SEEDS = Path(settings.FIXTURES_ROOT) / "synopses"
@@ -243,10 +244,38 @@ def test_worker_processes_report_and_store_what_one_process_does(db, tmp_path):
     inline_rows = stored()
     Synopsis.objects.all().delete()
     pooled, _ = run_import(str(tmp_path), "--workers", "2")
+    # Seconds differ from run to run; every stage did some work in both.
+    for report in (inline, pooled):
+        stages = report.pop("stage_seconds")
+        assert all(stages[stage] > 0 for stage in STAGES), stages
     assert pooled == inline
     assert stored() == inline_rows
     assert pooled["totals"]["failed"] == 1
     assert pooled["totals"]["created"] == 11
+
+
+def test_one_large_file_is_shared_among_workers_and_imported_as_by_one_process(db, tmp_path):
+    """Its distinct documents go to the workers in shares; the result is the file's, in order."""
+    from benchmark.corpus import CatalogueSpec, iter_synopses
+    from films.importer.workers import _DOCUMENTS_PER_TASK, _shares
+
+    generated = iter_synopses(CatalogueSpec(synopses=400, seed=3), stream="import", count=120)
+    texts = [item.text for item in generated]
+    texts += texts[:5]  # repeats: duplicates
+    assert len(_shares(texts)) >= 2
+    assert max(map(len, _shares(texts))) <= _DOCUMENTS_PER_TASK
+    (tmp_path / "large.txt").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+
+    # Real imports (a dry run's knowledge would take new film ids on PostgreSQL).
+    inline, _ = run_import(str(tmp_path), "--workers", "1")
+    Synopsis.objects.all().delete()
+    pooled, _ = run_import(str(tmp_path), "--workers", "2")
+    for report in (inline, pooled):
+        report.pop("stage_seconds")
+    assert pooled == inline
+    assert pooled["totals"]["synopses"] == len(texts)
+    assert pooled["totals"]["duplicate"] == 5
+    assert len({synopsis["language"] for synopsis in pooled["files"][0]["synopses"]}) >= 10
 
 
 def test_workers_must_be_positive(db):

@@ -83,32 +83,6 @@ def _samples() -> list[str]:
     ]
 
 
-def test_the_fast_detector_finds_langdetects_own_ngrams_and_probabilities():
-    from langdetect.lang_detect_exception import LangDetectException
-
-    from films.importer.language import _Detector, _factory
-
-    factory = _factory(None)
-    for text in _samples():
-        stock, fast = factory.create(), _Detector(factory)
-        for detector in (stock, fast):
-            detector.set_max_text_length(3000)
-            detector.append(text)
-        assert fast.text == stock.text
-        stock.cleaning_text()
-        fast.cleaning_text()
-        assert fast._extract_ngrams() == stock._extract_ngrams()
-        try:
-            expected = [(r.lang, r.prob) for r in stock.get_probabilities()]
-        except LangDetectException:
-            expected = None
-        try:
-            found = [(r.lang, r.prob) for r in fast.get_probabilities()]
-        except LangDetectException:
-            found = None
-        assert found == expected
-
-
 @pytest.mark.parametrize("text", _samples())
 def test_the_configured_languages_agree_with_all_profiles(text, settings):
     """Where langdetect with all 55 profiles is sure, of a language the catalogue holds."""

@@ -9,15 +9,27 @@ marked "bench-"; a database with other data is refused unless --force), then pri
 every figure as a table or as one JSON object.
 """
 
+import argparse
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from benchmark.importing import DEFAULT_WORKERS
 from benchmark.loading import ForeignDataError
 from benchmark.report import compare, render, render_comparison, run_benchmark
 
 QUICK_SYNOPSES = 1000
+
+
+def _worker_counts(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("worker counts, comma-separated, each at least 1")
+    return counts
 
 
 class Command(BaseCommand):
@@ -44,6 +56,13 @@ class Command(BaseCommand):
             "--import-synopses",
             type=int,
             help="Synopses to run through the importer (default 2000; 100 with --quick).",
+        )
+        parser.add_argument(
+            "--import-workers",
+            type=_worker_counts,
+            default=DEFAULT_WORKERS,
+            help="Worker counts to import with, one run each, comma-separated (default 1,2); "
+            "the last is the headline rate.",
         )
         parser.add_argument(
             "--server-seconds",
@@ -103,6 +122,7 @@ class Command(BaseCommand):
                 force=options["force"],
                 reload=options["reload"],
                 import_synopses=options["import_synopses"],
+                import_workers=options["import_workers"],
                 server_seconds=options["server_seconds"],
                 progress=lambda message: self.stderr.write(message) if verbose else None,
             )
