@@ -7,15 +7,12 @@ reused that long, so a cached page costs no query); docs/performance.md.
 """
 
 import hashlib
-import pickle
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -35,37 +32,15 @@ BYPASS_HEADER = "X-Page-Cache-Bypass"
 LOCAL_PAGES = 256
 
 
-class LocalPages:
-    """The pages this process served last, pickled (a response is changed by every request
-    that sends it), least recently used first out."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> HttpResponse | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is None or found[0] < time.monotonic():
-                return None
-            self.entries.move_to_end(key)
-        return pickle.loads(found[1])  # noqa: S301 - pickled by this process
-
-    def set(self, key: str, response: HttpResponse, seconds: float) -> None:
-        pickled = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
-        with self.lock:
-            self.entries[key] = (time.monotonic() + seconds, pickled)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
+def local_page_cache(size: int) -> LocMemCache:
+    """Django's per-process cache: pickled copies (a response is changed by every request that
+    sends it), least recently used out, one entry at a time once ``size`` are held."""
+    return LocMemCache(
+        f"films-local-pages-{size}", {"OPTIONS": {"MAX_ENTRIES": size, "CULL_FREQUENCY": size}}
+    )
 
 
-local_pages = LocalPages(LOCAL_PAGES)
+local_pages = local_page_cache(LOCAL_PAGES)
 
 
 def _cache_is_shared() -> bool:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from films.models import Film
-from films.pagecache import LocalPages
+from films.pagecache import local_page_cache
 from tests.servers import BASE_DIR
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -79,14 +79,14 @@ def test_each_process_keeps_the_pages_it_served_in_front_of_redis(
 
 
 def test_local_pages_keep_the_most_recently_used():
-    pages = LocalPages(size=2)
+    pages = local_page_cache(2)
     for key in ("a", "b"):
-        pages.set(key, HttpResponse(key), seconds=60)
+        pages.set(key, HttpResponse(key), timeout=60)
     assert pages.get("a").content == b"a"  # "a" used last: "b" goes first
-    pages.set("c", HttpResponse("c"), seconds=60)
+    pages.set("c", HttpResponse("c"), timeout=60)
     assert pages.get("b") is None
     assert [pages.get(key).content for key in ("a", "c")] == [b"a", b"c"]
-    pages.set("d", HttpResponse("d"), seconds=-1)  # already expired
+    pages.set("d", HttpResponse("d"), timeout=-1)  # already expired
     assert pages.get("d") is None
 
 
