@@ -152,9 +152,8 @@ def guess_language(text: str, *, setup: DetectorSetup) -> LanguageGuess:
     return guess_languages([text], setup=setup)[0]
 
 
-def _without_statistics(text: str) -> LanguageGuess | None:
+def _without_statistics(text: str, letters: int) -> LanguageGuess | None:
     """The guess for a text too short to weigh, or in a script of one language (Thai)."""
-    letters = sum(map(str.isalpha, text))
     if letters < MIN_LETTERS:
         return LanguageGuess(UNDETERMINED, 0.0, True, "too little text to tell its language")
     for language in OWN_SCRIPT_LANGUAGES:
@@ -165,7 +164,10 @@ def _without_statistics(text: str) -> LanguageGuess | None:
 
 def guess_languages(texts: list[str], *, setup: DetectorSetup) -> list[LanguageGuess]:
     """:func:`guess_language` of each text, the texts weighed together: the same answers, faster."""
-    guesses: list[LanguageGuess | None] = [_without_statistics(text) for text in texts]
+    letters = [sum(map(str.isalpha, text)) for text in texts]
+    guesses: list[LanguageGuess | None] = [
+        _without_statistics(text, count) for text, count in zip(texts, letters, strict=True)
+    ]
     by_profiles: dict[tuple[str, ...] | None, list[int]] = {}
     for index, (text, guess) in enumerate(zip(texts, guesses, strict=True)):
         if guess is None:
@@ -183,7 +185,7 @@ def guess_languages(texts: list[str], *, setup: DetectorSetup) -> list[LanguageG
             if found
             and found[0][0] in group
             and found[0][1] >= MIN_CONFIDENCE
-            and sum(map(str.isalpha, texts[index])) >= SHORT_TEXT_LETTERS
+            and letters[index] >= SHORT_TEXT_LETTERS
         ]
         if indexes:
             found = _probabilities(
@@ -192,18 +194,18 @@ def guess_languages(texts: list[str], *, setup: DetectorSetup) -> list[LanguageG
             for index, ranks in zip(indexes, found, strict=True):
                 second_opinions[index] = ranks[0]
     for index, found in ranked.items():
-        guesses[index] = _decide(texts[index], found, second_opinions.get(index))
+        guesses[index] = _decide(letters[index], found, second_opinions.get(index))
     return guesses  # type: ignore[return-value]  # every text has its guess now
 
 
 def _decide(
-    text: str, ranked: list[tuple[str, float]], second_opinion: tuple[str, float] | None
+    letters: int, ranked: list[tuple[str, float]], second_opinion: tuple[str, float] | None
 ) -> LanguageGuess:
     if not ranked:
         return LanguageGuess(UNDETERMINED, 0.0, True, "no language features found")
     code, confidence = ranked[0]
     tag = to_bcp47(code)
-    if sum(map(str.isalpha, text)) < SHORT_TEXT_LETTERS:
+    if letters < SHORT_TEXT_LETTERS:
         return LanguageGuess(tag, confidence, True, "short text: language detection is unreliable")
     if confidence < MIN_CONFIDENCE:
         runner_up = f", {to_bcp47(ranked[1][0])} {ranked[1][1]:.2f}" if len(ranked) > 1 else ""
