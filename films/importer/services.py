@@ -220,11 +220,11 @@ def import_synopses(
             # matcher, which takes seconds at a large catalogue.
             with languages_ahead(
                 accepted, encoding=encoding, workers=workers, stages=report.stages
-            ):
+            ) as planned:
                 report.knowledge = load_knowledge(knowledge_file)
                 matcher = FilmMatcher.from_database()
             analysed = analyses_in_workers(
-                accepted, matcher=matcher, encoding=encoding, workers=workers
+                accepted, matcher=matcher, encoding=encoding, workers=workers, planned=planned
             )
             # Each file's seconds are in its stages (import_file): the rest is "other".
             unstaged = 0.0

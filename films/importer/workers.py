@@ -87,16 +87,18 @@ def _can_fork(workers: int, files: Sequence[Path]) -> bool:
 @contextlib.contextmanager
 def languages_ahead(
     files: Sequence[Path], *, encoding: str | None, workers: int, stages: StageSeconds
-) -> Iterator[None]:
+) -> Iterator[dict[Path, FilePlan | FileAnalysis]]:
     """Weigh the languages of the first files in worker processes while the body runs.
 
     The body builds the matcher, which the workers of :func:`analyses_in_workers` need and
     inherit: meanwhile these weigh languages, which need none. What they finished is
     remembered (films/importer/language.py) and forked into those workers; the rest is
-    weighed there as usual.
+    weighed there as usual. Yields the files read and cut for it, by path, for
+    :func:`analyses_in_workers` to take rather than read them again.
     """
+    planned: dict[Path, FilePlan | FileAnalysis] = {}
     if not _can_fork(workers, files):
-        yield
+        yield planned
         return
     warm_up_detector()
     context = multiprocessing.get_context("fork")
@@ -105,7 +107,7 @@ def languages_ahead(
         tasks = []
         room = _TEXTS_AHEAD
         for path in files:
-            plan = plan_file(path, encoding=encoding)
+            plan = planned[path] = plan_file(path, encoding=encoding)
             if isinstance(plan, FileAnalysis):
                 continue
             texts = [document.text for document in plan.distinct[:room]]
@@ -115,7 +117,7 @@ def languages_ahead(
             room -= len(texts)
             if room <= 0:
                 break
-        yield
+        yield planned
         for texts, task in tasks:
             if task.ready() and task.successful():
                 guesses, seconds = task.get()
@@ -127,11 +129,17 @@ def languages_ahead(
 
 
 def analyses_in_workers(
-    files: Sequence[Path], *, matcher: FilmMatcher, encoding: str | None, workers: int
+    files: Sequence[Path],
+    *,
+    matcher: FilmMatcher,
+    encoding: str | None,
+    workers: int,
+    planned: dict[Path, FilePlan | FileAnalysis] | None = None,
 ) -> Iterator[Callable[[], FileAnalysis] | None]:
     """Per file, a call that waits for its analysis by worker processes; None: analyse inline.
 
-    This process reads and cuts each file, then hands its distinct documents to the workers
+    This process reads and cuts each file (or takes it from ``planned``, cut by
+    :func:`languages_ahead`), then hands its distinct documents to the workers
     in shares, a few shares ahead of the writes, which stay here, in file order. Workers are
     forked: they inherit the matcher and the loaded language profiles.
     """
@@ -152,7 +160,7 @@ def analyses_in_workers(
                 path = next(queued, None)
                 if path is None:
                     return
-                plan = plan_file(path, encoding=encoding)
+                plan = (planned or {}).pop(path, None) or plan_file(path, encoding=encoding)
                 if isinstance(plan, FileAnalysis):
                     pending.append((plan, []))
                     continue
