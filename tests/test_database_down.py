@@ -39,7 +39,14 @@ def postgres():
 
 
 def test_outage_gives_503_and_service_resumes_by_itself(postgres, tmp_path):
-    env = production_env(tmp_path, DATABASE_URL=postgres.url, DJANGO_CONN_MAX_AGE="60")
+    # Every public page reads the generation, so each one meets the outage at once (with the
+    # default 1 s, a worker may serve its cached pages for up to a second of an outage).
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=postgres.url,
+        DJANGO_CONN_MAX_AGE="60",
+        DJANGO_PAGE_GENERATION_SECONDS="0",
+    )
     log_path = tmp_path / "serve.log"
     with make_serve(env, log_path) as base_url:
         path, headers = DATABASE_PAGE
