@@ -219,6 +219,55 @@ def test_postgres_text_query_can_use_the_gin_index(catalogue):
     assert "'boks'" in plan and "::tsquery" in plan
 
 
+def _in_sample(ids, size):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM unnest(%s::bigint[]) AS id WHERE (hashint8(id) & %s) = 0",
+            [list(ids), size - 1],
+        )
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+@pytest.mark.postgres
+def test_postgres_a_common_word_is_ranked_in_the_smallest_sample_with_more_than_the_cap(db):
+    from films.search.queries import SEARCH_SAMPLES, text_hits
+
+    ids = {
+        SynopsisFactory(language="en", text=f"A boxer story, chapter {n}.").pk for n in range(200)
+    }
+    query = parse_query("boxer")
+    found, capped = text_hits(Film.objects.all(), query, cap=2)
+    # The smallest sample holding more than 2 of the 200 (1 in 8 holds about 25).
+    sample = next(
+        _in_sample(ids, size) for size in SEARCH_SAMPLES if len(_in_sample(ids, size)) > 2
+    )
+    assert capped and len(found) == 2
+    assert {hit.synopsis_id for hit in found} <= sample
+    # A word in fewer synopses than the cap is found in the whole index, wherever it is.
+    rare = SynopsisFactory(language="en", text="A lone prizefighter.")
+    found, capped = text_hits(Film.objects.all(), parse_query("prizefighter"), cap=2)
+    assert not capped and [hit.synopsis_id for hit in found] == [rare.pk]
+
+
+@pytest.mark.postgres
+def test_postgres_each_search_sample_has_its_index_and_vectors_stay_in_the_row(db):
+    from films.search.queries import SEARCH_SAMPLES
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'films_synopsis'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"  # MAIN: ts_rank reads no TOAST table
+        for size in SEARCH_SAMPLES:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                [f"synopsis_search_sample_{size}"],
+            )
+            (definition,) = cursor.fetchone()
+            assert f"(hashint8(id) & {size - 1})" in definition.replace("::bigint", "")
+
+
 def test_a_search_ranks_at_most_the_candidate_cap_and_says_so(client, db, monkeypatch):
     monkeypatch.setattr("films.search.queries.CANDIDATE_CAP", 3)
     for number in range(5):

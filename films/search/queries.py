@@ -7,10 +7,9 @@ full-text index films/search/fts.py; title matches films/search/titles.py; docs/
 import html
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections, router
-from django.db.models import F, Value
-from django.db.models.functions import Replace
+from django.db.models import F
 
 from ..caching import language_counts
 from ..languages import (
@@ -166,6 +165,58 @@ def near_title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> lis
     return hits
 
 
+# Sampled GIN indexes (films/migrations/0010_synopsis_search_samples.py): 1 in 512, 64 and
+# 8 synopses, by a hash of the id. A query looks for its capped candidates in the smallest
+# sample first and widens only while a sample holds no more than the cap.
+SEARCH_SAMPLES = (512, 64, 8)
+
+
+def _in_sample(size: int) -> str:
+    # The partial indexes' own predicate, constant in the SQL so the planner can use them.
+    return f"(hashint8(matched.pk) & {int(size) - 1}) = 0"
+
+
+def _pg_text_hits(synopses, cap: int) -> list[tuple]:
+    """(film_id, title key, year, synopsis id, rank) of at most ``cap`` + 1 of ``synopses``.
+
+    A word in a tenth of a million synopses built a bitmap of all 100,000 before the first
+    candidate was read (13 ms). Each sample holds 1/512, 1/64 or 1/8 of them: a step reads
+    the next sample only while every smaller one held no more than ``cap`` matches, and the
+    first sample with more is the one ranked; rarer words end in the full index with every
+    match. One statement: PostgreSQL evaluates each step's count once and skips the steps
+    it rules out. Each step is a MATERIALIZED CTE, planned as if every row were wanted (the
+    GIN index for selective words, a scan that stops early for common ones) while the
+    LIMITs that read it stop it; a plain LIMIT tempts the planner into a scan that reads
+    seconds of rows for a word that is rare (docs/search.md).
+    """
+    sql, params = synopses.values_list("film_id", "pk", "rank").query.sql_with_params()
+    steps, gates, chosen, all_params = [], [], [], []
+    for index, size in enumerate((*SEARCH_SAMPLES, None)):
+        name = f"step{index}"
+        conditions = [_in_sample(size)] if size else []
+        conditions += gates
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        steps.append(f"{name} AS MATERIALIZED (SELECT * FROM ({sql}) AS matched{where})")
+        all_params += params
+        count = f"(SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT {cap + 1}) AS counted)"
+        gates.append(f"{count} <= {cap}")
+        chosen.append(f"SELECT * FROM {name}" + (f" WHERE {count} > {cap}" if size else ""))
+    # The titles are joined outside the CTEs, to at most cap + 1 rows, each by its primary
+    # key: the planner expects every row of a CTE, not the LIMIT's, and hashed every film
+    # for a plain join (13 ms of a 26 ms search at 50,000 films). The LIMIT 1 keeps the
+    # LATERAL subquery a subquery (a plain one is flattened into that same join).
+    with connections[router.db_for_read(Synopsis)].cursor() as cursor:
+        cursor.execute(
+            f"WITH {', '.join(steps)} "
+            "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank "
+            f"FROM ({' UNION ALL '.join(chosen)} LIMIT {cap + 1}) AS hit CROSS JOIN LATERAL "
+            f"(SELECT title_key, year FROM {Film._meta.db_table} "
+            "WHERE id = hit.film_id LIMIT 1) AS film",
+            all_params,
+        )
+        return cursor.fetchall()
+
+
 def text_hits(
     films,
     query: ParsedQuery,
@@ -176,14 +227,9 @@ def text_hits(
 ) -> tuple[list[FilmHit], bool]:
     """Films of ``films`` with a published synopsis matching the query; True when capped.
 
-    Only the first ``cap`` matching synopses are ranked, in one query: a word found in
-    half of a million synopses costs as much as a rare one. ``tsquery`` is
+    Only ``cap`` matching synopses are ranked: a word found in half of a million synopses
+    costs about what a rare one does (on PostgreSQL, :func:`_pg_text_hits`). ``tsquery`` is
     :func:`text_search_query`'s (SQLite: the FTS5 match expression, :func:`fts.first_matches`).
-    On PostgreSQL the match runs
-    in a MATERIALIZED CTE so it is planned as if every row were wanted (the GIN index for
-    selective words, a scan that stops early for common ones), while the outer LIMIT stops
-    it, and ranks only the rows it pulls; a plain LIMIT tempts the planner into a scan
-    that reads seconds of rows for a word that is rare (docs/search.md).
     """
 
     cap = cap or CANDIDATE_CAP
@@ -191,22 +237,7 @@ def text_hits(
         tsquery = text_search_query(query, language=language)
     if connection.vendor == "postgresql":
         synopses = matching_synopses(query, language=language, tsquery=tsquery)
-        rows = restricted_to(synopses, films, "film").order_by()
-        sql, params = rows.values_list("film_id", "pk", "rank").query.sql_with_params()
-        # The titles are joined outside the CTE, to at most cap + 1 rows, each by its primary
-        # key: the planner expects the CTE's every row, not the LIMIT's, and hashed every film
-        # for a plain join (13 ms of a 26 ms search at 50,000 films). The LIMIT 1 keeps the
-        # LATERAL subquery a subquery (a plain one is flattened into that same join).
-        with connections[router.db_for_read(Synopsis)].cursor() as cursor:
-            cursor.execute(
-                f"WITH hits AS MATERIALIZED ({sql}) "
-                "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank "
-                f"FROM (SELECT * FROM hits LIMIT %s) AS hit CROSS JOIN LATERAL "
-                f"(SELECT title_key, year FROM {Film._meta.db_table} "
-                "WHERE id = hit.film_id LIMIT 1) AS film",
-                (*params, cap + 1),
-            )
-            found = cursor.fetchall()
+        found = _pg_text_hits(restricted_to(synopses, films, "film").order_by(), cap)
     else:
         found = fts.first_matches(films, match=tsquery, language=language, limit=cap + 1)
     capped = len(found) > cap
@@ -328,34 +359,62 @@ def _fts_snippets(ids: set[int], match: str) -> list[tuple[Synopsis, str]]:
     ]
 
 
-def _pg_headlines(ids: set[int], tsquery) -> list[tuple[Synopsis, str]]:
-    """PostgreSQL: the synopses of ``ids`` with their headlines, the words found marked."""
-    synopses = (
-        Synopsis.objects.filter(pk__in=ids)
-        .only("id", "language", "text", "search_config")
-        .order_by()
-    )
-    if tsquery is None:
-        return [(synopsis, "") for synopsis in synopses]
+# ts_headline's options (as SearchHeadline composes them): up to two fragments of 15-40 words.
+_HEADLINE_OPTIONS = {
+    "StartSel": MATCH_START,
+    "StopSel": MATCH_STOP,
+    "MaxWords": 40,
+    "MinWords": 15,
+    "MaxFragments": 2,
+    "FragmentDelimiter": " … ",
+}
+
+
+def _escaped_text_sql() -> tuple[str, list[str]]:
     # Escaped before ts_headline sees it: its parser drops whatever looks like a tag
     # ("</mark><script>x</script>" came out as "x"), but keeps entities as they are.
-    escaped = F("text")
+    sql, params = "text", []
     for char, entity in HTML_ENTITIES.items():
-        escaped = Replace(escaped, Value(char), Value(entity))
-    synopses = synopses.annotate(
-        headline=SearchHeadline(
-            escaped,
-            tsquery,
-            config=F("search_config"),
-            start_sel=MATCH_START,
-            stop_sel=MATCH_STOP,
-            max_words=40,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
+        sql, params = f"replace({sql}, %s, %s)", [*params, char, entity]
+    return sql, params
+
+
+def _tsquery_sql(tsquery) -> tuple[str, list]:
+    """The SQL of a search's tsquery expression (films/search/queries.py text_search_query)."""
+    query = Synopsis.objects.none().query
+    return query.get_compiler(connection=connection).compile(tsquery.resolve_expression(query))
+
+
+def _pg_headlines(ids: set[int], tsquery) -> list[tuple[Synopsis, str]]:
+    """PostgreSQL: the synopses of ``ids`` with their headlines, the words found marked.
+
+    In SQL rather than an annotated queryset: compiling the headline's expressions cost
+    more than ts_headline itself (docs/performance.md).
+    """
+    pks = sorted(ids)
+    placeholders = ", ".join(["%s"] * len(pks))
+    table = Synopsis._meta.db_table
+    if tsquery is None:
+        headline, params = "''", []
+    else:
+        text, text_params = _escaped_text_sql()
+        query, query_params = _tsquery_sql(tsquery)
+        options = ", ".join(
+            connection.ops.compose_sql(f"{option}=%s", [value])
+            for option, value in _HEADLINE_OPTIONS.items()
         )
-    )
-    return [(synopsis, synopsis.headline) for synopsis in synopses]
+        headline = f"ts_headline(search_config::regconfig, {text}, {query}, %s)"
+        params = [*text_params, *query_params, options]
+    with connections[router.db_for_read(Synopsis)].cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, language, text, {headline} FROM {table} WHERE id IN ({placeholders})",
+            [*params, *pks],
+        )
+        rows = cursor.fetchall()
+    return [
+        (Synopsis(id=pk, language=language, text=text), headline)
+        for pk, language, text, headline in rows
+    ]
 
 
 def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:

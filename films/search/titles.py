@@ -15,7 +15,6 @@ import itertools
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Q
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -57,15 +56,6 @@ class TitleMatch:
         return capfirst(format_lazy(_("{language} title"), language=language))
 
 
-def _matching(key: str) -> tuple[Q, Q]:
-    """The condition for titles whose key holds ``key`` as whole words, and for a start."""
-    if has_unspaced_script(key):
-        return Q(title_key__contains=key), Q(title_key__startswith=key)
-    start = Q(title_key__startswith=f"{key} ")
-    inside = Q(title_key__contains=f" {key} ") | Q(title_key__endswith=f" {key}")
-    return Q(title_key=key) | start | inside, Q(title_key=key) | start
-
-
 def restricted_to(rows, films, field: str):
     """Keep ``rows`` whose ``field`` is one of ``films``, unless ``films`` is every film."""
     if not films.query.has_filters():
@@ -73,32 +63,74 @@ def restricted_to(rows, films, field: str):
     return rows.filter(**{f"{field}__in": films.order_by().values("pk")})
 
 
-def _capped_parts(rows, parts: tuple[Q, Q], key: str, fields: tuple[str, ...], cap: int) -> list:
-    """(tier, *fields) of ``rows`` matching the first of ``parts``, then the second, at most
-    ``cap`` in all: one query.
+def _restriction(films, column: str) -> tuple[str, list]:
+    """SQL keeping rows whose ``column`` is one of ``films``; none when ``films`` is every film."""
+    if not films.query.has_filters():
+        return "", []
+    sql, params = films.order_by().values("pk").query.sql_with_params()
+    return f" AND {column} IN ({sql})", list(params)
+
+
+def _conditions(connection, column: str, key: str) -> tuple[str, list, str, list]:
+    """The SQL for titles whose key is or starts with ``key``, and for those holding it
+    only further in, as whole words (any letters in a script written without spaces)."""
+    like = (
+        f"{connection.ops.lookup_cast('startswith', 'CharField') % column} "
+        + (connection.operators["startswith"])
+    )
+    escaped = connection.ops.prep_for_like_query(key)
+    if has_unspaced_script(key):
+        return like, [f"{escaped}%"], f"{like} AND NOT {like}", [f"%{escaped}%", f"{escaped}%"]
+    starts = f"({column} = %s OR {like})"
+    starts_params = [key, f"{escaped} %"]
+    inside = f"({like} OR {like}) AND NOT {starts}"
+    return starts, starts_params, inside, [f"% {escaped} %", f"% {escaped}", *starts_params]
+
+
+# What each table gives a title match: its key and row id (the order), then the match.
+_FILM_TITLES = (
+    "SELECT t.title_key, t.id, t.id, t.title_key, t.year, t.title, t.original_language "
+    f"FROM {Film._meta.db_table} AS t WHERE {{condition}}{{restriction}} "
+    "ORDER BY t.title_key, t.id LIMIT %s"
+)
+_LOCALIZED_TITLES = (
+    "SELECT t.title_key, t.id, t.film_id, f.title_key, f.year, t.title, t.language, t.kind "
+    f"FROM {FilmTitle._meta.db_table} AS t JOIN {Film._meta.db_table} AS f ON f.id = t.film_id "
+    "WHERE {condition}{restriction} ORDER BY t.title_key, t.id LIMIT %s"
+)
+
+
+def _capped_parts(cursor, select: str, films, restrict: str, key: str, cap: int) -> list:
+    """(tier, *fields) of the titles ``select`` reads that are or start with ``key``, then
+    of those holding it further in, at most ``cap`` in all: one query.
 
     Each part is read in title-key order and capped, so a part with tens of thousands of
     matches reads ``cap`` entries of the title-key index instead of sorting them all, and
     the second part is read only while the first found fewer than ``cap`` (PostgreSQL
     evaluates the count once and skips the second scan: a key that starts half of all
-    titles never reads the titles holding it further in).
+    titles never reads the titles holding it further in). Written in SQL, not built by the
+    ORM: compiling its four querysets cost more than running them (docs/performance.md).
     """
-    first, second = (
-        rows.filter(part)
-        .order_by("title_key", "pk")
-        .values_list("title_key", "pk", *fields)[:cap]
-        .query.sql_with_params()
-        for part in parts
+    starts, starts_params, inside, inside_params = _conditions(cursor.db, "t.title_key", key)
+    restriction, restriction_params = _restriction(films, restrict)
+    first = select.format(condition=starts, restriction=restriction)
+    second = select.format(condition=inside, restriction=restriction)
+    cursor.execute(
+        f"WITH first AS ({first}) "
+        "SELECT 0, * FROM first UNION ALL "
+        f"SELECT 1, * FROM ({second}) AS second WHERE (SELECT count(*) FROM first) < %s "
+        "ORDER BY 1, 2, 3",
+        (
+            *starts_params,
+            *restriction_params,
+            cap,
+            *inside_params,
+            *restriction_params,
+            cap,
+            cap,
+        ),
     )
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(
-            f"WITH first AS ({first[0]}) "
-            "SELECT 0, * FROM first UNION ALL "
-            f"SELECT 1, * FROM ({second[0]}) AS second WHERE (SELECT count(*) FROM first) < %s "
-            "ORDER BY 1, 2, 3",
-            (*first[1], *second[1], cap),
-        )
-        found = cursor.fetchmany(cap)
+    found = cursor.fetchmany(cap)
     # The tier from the row's own key: a CASE in SQL cost more to compile than to run.
     return [
         (IN_TITLE if part else EXACT_TITLE if title_key == key else TITLE_START, *values)
@@ -117,18 +149,9 @@ def matching_titles(films, key: str, *, cap: int, near: bool = False) -> list[tu
     """
     if not key:
         return []
-    condition, starts = _matching(key)
-    parts = (starts, condition & ~starts)
-    own = _capped_parts(
-        films, parts, key, ("pk", "title_key", "year", "title", "original_language"), cap
-    )
-    localized = _capped_parts(
-        restricted_to(FilmTitle.objects.all(), films, "film"),
-        parts,
-        key,
-        ("film_id", "film__title_key", "film__year", "title", "language", "kind"),
-        cap,
-    )
+    with connections[films.db].cursor() as cursor:
+        own = _capped_parts(cursor, _FILM_TITLES, films, "t.id", key, cap)
+        localized = _capped_parts(cursor, _LOCALIZED_TITLES, films, "t.film_id", key, cap)
     offset = NEAR if near else 0
     return [
         (film_id, film_key, year, tier - offset, TitleMatch(title, language, "original", near))
