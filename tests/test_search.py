@@ -13,6 +13,7 @@ from films.search.analysis import (
     parse_query,
     python_snippet,
     search_columns,
+    stemmed_snippet,
 )
 from films.search.queries import search_films
 from films.search.titles import TitleMatch, near_keys, within_one_edit
@@ -92,6 +93,35 @@ def test_python_snippet_marks_the_original_text(text, query, language, marked):
     snippet = python_snippet(text, parse_query(query), language=language)
     assert f"<mark>{marked}</mark>" in snippet
     assert "<script>" not in snippet
+
+
+LONG_TEXT = " ".join(["A boxer trains."] + ["Filler words go on."] * 20 + ["Boxers rest."])
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "language", "expected"),
+    [
+        ("Two boxers meet in the ring.", "boxer", "en", "Two <mark>boxers</mark> meet"),
+        ("Blandt tilskuerne sidder boksere.", "bokser", "da", "sidder <mark>boksere</mark>."),
+        ("El combate termina con una decisión.", "decision", "es", "<mark>decisión</mark>"),
+        ("A <b>boxer</b> & co", "boxer", "en", "A &lt;b&gt;<mark>boxer</mark>&lt;/b&gt; &amp; co"),
+        # Excluded words are not marked; "or" is an operator, not a word.
+        ("A boxer and a dancer.", "boxer -dancer", "en", "A <mark>boxer</mark> and a dancer."),
+        ("A boxer or a dancer.", "boxer or dancer", "en", "<mark>boxer</mark> or a <mark>dan"),
+        # Matches far apart: two runs of words, cut and joined with ellipses.
+        (LONG_TEXT, "boxer", "en", "<mark>boxer</mark> trains. Filler"),
+        (LONG_TEXT, "boxer", "en", "Filler … go on."),
+        (LONG_TEXT, "boxer", "en", "<mark>Boxers</mark> rest."),
+    ],
+)
+def test_stemmed_snippet_marks_the_words_the_search_matched(text, query, language, expected):
+    snippet = stemmed_snippet(text, parse_query(query), language=language)
+    assert expected in snippet
+    assert "<b>" not in snippet and len(snippet) < len(html.escape(text)) + 40
+
+
+def test_stemmed_snippet_is_none_when_no_word_matches():
+    assert stemmed_snippet("A dancer.", parse_query("boxer"), language="en") is None
 
 
 def slugs(query, **kwargs):

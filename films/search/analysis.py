@@ -19,6 +19,7 @@ import html
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import Stemmer
 
@@ -173,21 +174,10 @@ def parse_query(raw: str | None) -> ParsedQuery | None:
 # stripped on every save, films/text.py), and the escaping below drops any that would.
 MATCH_START = "\u0002"
 MATCH_STOP = "\u0003"
-# What the text is escaped with before PostgreSQL's ts_headline marks it (in SQL): html.escape's
-# entities, markers removed. "&" first, so no entity is escaped twice.
-HTML_ENTITIES = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-    "'": "&#x27;",
-    MATCH_START: "",
-    MATCH_STOP: "",
-}
 
 
 def marked_html(escaped_headline: str) -> str:
-    """Return a headline of escaped text (HTML_ENTITIES) with its match markers as <mark>."""
+    """Return a snippet of escaped text with its match markers as <mark>."""
     return (
         escaped_headline.replace("\n", " ")
         .replace(MATCH_START, "<mark>")
@@ -226,3 +216,66 @@ def python_snippet(text: str, query: ParsedQuery, *, language: str, width: int =
     pieces.append(html.escape(text[cursor:end]))
     body = " ".join("".join(pieces).split())
     return ("…" if begin else "") + body + ("…" if end < len(text) else "")
+
+
+_TEXT_WORD = re.compile(r"\w+")
+# Words around the first match a snippet starts with, and the words a snippet shows.
+SNIPPET_LEAD = 6
+SNIPPET_WORDS = 40
+
+
+@lru_cache(maxsize=65536)
+def _folded_word(word: str, keep_accents: bool) -> str:
+    return fold(word, keep_accents=keep_accents)
+
+
+def _wanted_stems(query: ParsedQuery, algorithm: str, keep_accents: bool) -> set[str]:
+    """The stems a text in such a language matched: its words as its index holds them."""
+    stems: set[str] = set()
+    for term in query.terms:
+        if not term.is_or and not term.negated:
+            stems.update(query_words(term.body, stemmer=algorithm, keep_accents=keep_accents))
+    return stems
+
+
+def stemmed_snippet(
+    text: str, query: ParsedQuery, *, language: str, fragments: int = 2
+) -> str | None:
+    """An HTML snippet of ``text`` with the words ``query`` matched marked; None if none is.
+
+    Each word of the text is folded and stemmed as the search indexes it in ``language``
+    (the Snowball algorithm PostgreSQL's config uses), so "boxers" is marked for "boxer".
+    Up to ``fragments`` runs of words around the matches, SNIPPET_WORDS in all, as
+    PostgreSQL's ts_headline chose them; done here, it costs a tenth of ts_headline's
+    query (docs/performance.md).
+    """
+    text = strip_controls(text)  # a row written past Synopsis.save(): no markers in the page
+    algorithm, keep = stemmer_for(language), keeps_accents(language)
+    wanted = _wanted_stems(query, algorithm, keep)
+    tokens = list(_TEXT_WORD.finditer(text))
+    stems = stem_words([_folded_word(token.group(), keep) for token in tokens], algorithm)
+    hits = [index for index, stem in enumerate(stems) if stem in wanted]
+    if not hits:
+        return None
+    # One run around the first match; two shorter ones when another is beyond it.
+    far = [hit for hit in hits if hit >= hits[0] - SNIPPET_LEAD + SNIPPET_WORDS]
+    runs = [hits[0], far[0]] if far and fragments > 1 else [hits[0]]
+    length = SNIPPET_WORDS // len(runs)
+    marked, pieces, stop = set(hits), [], 0
+    for first in runs:
+        begin = max(0, first - SNIPPET_LEAD)
+        end = min(len(tokens), begin + length)
+        # A run at either end of the text keeps what is before or after its words.
+        start = tokens[begin].start() if begin else 0
+        stop = tokens[end - 1].end() if end < len(tokens) else len(text)
+        body, cursor = [], start
+        for index in range(begin, end):
+            token = tokens[index]
+            if index in marked:
+                body.append(html.escape(text[cursor : token.start()]))
+                body.append(f"<mark>{html.escape(token.group())}</mark>")
+                cursor = token.end()
+        body.append(html.escape(text[cursor:stop]))
+        pieces.append(" ".join("".join(body).split()))
+    lead = "…" if runs[0] > SNIPPET_LEAD else ""
+    return lead + " … ".join(pieces) + ("…" if stop < len(text) else "")

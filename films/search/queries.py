@@ -24,13 +24,13 @@ from ..models import Film, Synopsis
 from . import fts
 from .analysis import (
     CANDIDATE_CAP,
-    HTML_ENTITIES,
     MATCH_START,
     MATCH_STOP,
     ParsedQuery,
     marked_html,
     parse_query,
     python_snippet,
+    stemmed_snippet,
 )
 from .titles import TitleMatch, matching_titles, near_keys, restricted_to
 
@@ -359,70 +359,27 @@ def _fts_snippets(ids: set[int], match: str) -> list[tuple[Synopsis, str]]:
     ]
 
 
-# ts_headline's options (as SearchHeadline composes them): up to two fragments of 15-40 words.
-_HEADLINE_OPTIONS = {
-    "StartSel": MATCH_START,
-    "StopSel": MATCH_STOP,
-    "MaxWords": 40,
-    "MinWords": 15,
-    "MaxFragments": 2,
-    "FragmentDelimiter": " … ",
-}
-
-
-def _escaped_text_sql() -> tuple[str, list[str]]:
-    # Escaped before ts_headline sees it: its parser drops whatever looks like a tag
-    # ("</mark><script>x</script>" came out as "x"), but keeps entities as they are.
-    sql, params = "text", []
-    for char, entity in HTML_ENTITIES.items():
-        sql, params = f"replace({sql}, %s, %s)", [*params, char, entity]
-    return sql, params
-
-
-def _tsquery_sql(tsquery) -> tuple[str, list]:
-    """The SQL of a search's tsquery expression (films/search/queries.py text_search_query)."""
-    query = Synopsis.objects.none().query
-    return query.get_compiler(connection=connection).compile(tsquery.resolve_expression(query))
-
-
-def _pg_headlines(ids: set[int], tsquery) -> list[tuple[Synopsis, str]]:
-    """PostgreSQL: the synopses of ``ids`` with their headlines, the words found marked.
-
-    In SQL rather than an annotated queryset: compiling the headline's expressions cost
-    more than ts_headline itself (docs/performance.md).
-    """
+def _pg_texts(ids: set[int]) -> list[tuple[Synopsis, str]]:
+    """PostgreSQL: the synopses of ``ids``; their snippets are marked in Python."""
     pks = sorted(ids)
-    placeholders = ", ".join(["%s"] * len(pks))
-    table = Synopsis._meta.db_table
-    if tsquery is None:
-        headline, params = "''", []
-    else:
-        text, text_params = _escaped_text_sql()
-        query, query_params = _tsquery_sql(tsquery)
-        options = ", ".join(
-            connection.ops.compose_sql(f"{option}=%s", [value])
-            for option, value in _HEADLINE_OPTIONS.items()
-        )
-        headline = f"ts_headline(search_config::regconfig, {text}, {query}, %s)"
-        params = [*text_params, *query_params, options]
     with connections[router.db_for_read(Synopsis)].cursor() as cursor:
         cursor.execute(
-            f"SELECT id, language, text, {headline} FROM {table} WHERE id IN ({placeholders})",
-            [*params, *pks],
+            f"SELECT id, language, text FROM {Synopsis._meta.db_table} "
+            f"WHERE id IN ({', '.join(['%s'] * len(pks))})",
+            pks,
         )
         rows = cursor.fetchall()
-    return [
-        (Synopsis(id=pk, language=language, text=text), headline)
-        for pk, language, text, headline in rows
-    ]
+    return [(Synopsis(id=pk, language=language, text=text), "") for pk, language, text in rows]
 
 
 def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
     """Give each film of a page ``match_language`` and ``match_snippet``: one query at most.
 
-    ``tsquery`` is the search's own (:func:`text_search_query`): headlines (PostgreSQL) and
-    snippets (SQLite's FTS5) mark what the search matched. Text in a script without spaces
-    (Thai) is marked in Python on both: neither engine knows where its words end.
+    SQLite's FTS5 ``snippet()`` marks what its index matched (``tsquery`` is then the
+    search's match expression, :func:`text_search_query`); on PostgreSQL each text's words
+    are stemmed in Python as its config stems them (:func:`stemmed_snippet`): ts_headline
+    cost 2 ms for a page's twelve. Text in a script without spaces (Thai) is marked in
+    Python on both: neither engine knows where its words end.
     """
     for film in films:
         film.match_language = None
@@ -431,18 +388,20 @@ def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
     if not ids:
         return
     if connection.vendor == "postgresql":
-        found = _pg_headlines(ids, tsquery)
+        found = _pg_texts(ids)
     else:
         found = _fts_snippets(ids, tsquery or "")
-    by_id = {synopsis.pk: (synopsis, headline) for synopsis, headline in found}
+    by_id = {synopsis.pk: (synopsis, snippet) for synopsis, snippet in found}
     for film in films:
-        synopsis, headline = by_id.get(getattr(film, "matched_synopsis_id", None), (None, ""))
+        synopsis, snippet = by_id.get(getattr(film, "matched_synopsis_id", None), (None, ""))
         if synopsis is None:
             continue
         film.match_language = synopsis.language
-        if not has_unspaced_script(synopsis.text) and MATCH_START in (headline or ""):
-            # PostgreSQL's headline is of escaped text; FTS5's snippet is of the text itself.
-            escaped = headline if connection.vendor == "postgresql" else html.escape(headline)
-            film.match_snippet = marked_html(escaped)
-        else:
+        if has_unspaced_script(synopsis.text):
             film.match_snippet = python_snippet(synopsis.text, query, language=synopsis.language)
+        elif MATCH_START in (snippet or ""):
+            film.match_snippet = marked_html(html.escape(snippet))
+        else:
+            film.match_snippet = stemmed_snippet(
+                synopsis.text, query, language=synopsis.language
+            ) or python_snippet(synopsis.text, query, language=synopsis.language)
