@@ -16,9 +16,9 @@ from films.search.analysis import (
     stemmed_snippet,
 )
 from films.search.queries import search_films
-from films.search.titles import TitleMatch, near_keys, within_one_edit
+from films.search.titles import TitleMatch, matching_titles, near_keys, within_one_edit
 
-from .factories import FilmFactory, SynopsisFactory, make_search_examples
+from .factories import FilmFactory, FilmTitleFactory, SynopsisFactory, make_search_examples
 
 
 def test_search_columns_keep_danish_letters_but_fold_spanish_accents():
@@ -122,6 +122,21 @@ def test_stemmed_snippet_marks_the_words_the_search_matched(text, query, languag
 
 def test_stemmed_snippet_is_none_when_no_word_matches():
     assert stemmed_snippet("A dancer.", parse_query("boxer"), language="en") is None
+
+
+def test_matching_titles_caps_each_key_and_table_and_reads_inside_titles_last(db):
+    for title in ("Storm", "Storm Rising", "Storm Front", "Perfect Storm"):
+        FilmTitleFactory(film=FilmFactory(title=title), title=f"{title} (copy)", language="da")
+    FilmFactory(title="Calm")
+    found = matching_titles(Film.objects.all(), ["storm", "calm"], cap=2)
+    by_key = {}
+    for _film_id, film_key, _year, tier, match in found:
+        by_key.setdefault((film_key.split()[-1] == "calm", match.kind), []).append(tier)
+    # Two of the four per table for "storm": the whole title, then a title starting with it;
+    # "perfect storm" (inside) is not read while the first part fills the cap.
+    assert by_key[(False, "original")] == [6, 5]
+    assert by_key[(False, "localized")] == [5, 5]
+    assert by_key[(True, "original")] == [6]
 
 
 def slugs(query, **kwargs):

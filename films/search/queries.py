@@ -145,24 +145,21 @@ class FilmHit:
         return (-self.title_tier, -self.text_rank, self.title_key, self.year, self.film_id)
 
 
-def _title_hits(films, key: str, *, cap: int, near: bool = False) -> list[FilmHit]:
+def _title_hits(films, keys: list[str], *, cap: int, near: bool = False) -> list[FilmHit]:
     return [
         FilmHit(film_id, film_key, year, title_tier=tier, title_match=match)
-        for film_id, film_key, year, tier, match in matching_titles(films, key, cap=cap, near=near)
+        for film_id, film_key, year, tier, match in matching_titles(films, keys, cap=cap, near=near)
     ]
 
 
 def title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> list[FilmHit]:
     """Films of ``films`` with a title holding the query's title key as whole words."""
-    return _title_hits(films, query.title_key, cap=cap or CANDIDATE_CAP)
+    return _title_hits(films, [query.title_key], cap=cap or CANDIDATE_CAP)
 
 
 def near_title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> list[FilmHit]:
     """Films of ``films`` with a title the query may have meant: one typo in a word."""
-    hits = []
-    for key in near_keys(query.title_key):
-        hits += _title_hits(films, key, cap=cap or CANDIDATE_CAP, near=True)
-    return hits
+    return _title_hits(films, near_keys(query.title_key), cap=cap or CANDIDATE_CAP, near=True)
 
 
 # Sampled GIN indexes (films/migrations/0010_synopsis_search_samples.py): 1 in 512, 64 and

@@ -87,10 +87,11 @@ def _conditions(connection, column: str, key: str) -> tuple[str, list, str, list
     return starts, starts_params, inside, [f"% {escaped} %", f"% {escaped}", *starts_params]
 
 
-# What each table gives a title match: its key and row id (the order), then the match.
+# What each table gives a title match, in one shape: its key and row id (the order), then
+# the film's id, key and year, and the title, its language and kind.
 _FILM_TITLES = (
-    "SELECT t.title_key, t.id, t.id, t.title_key, t.year, t.title, t.original_language "
-    f"FROM {Film._meta.db_table} AS t WHERE {{condition}}{{restriction}} "
+    "SELECT t.title_key, t.id, t.id, t.title_key, t.year, t.title, t.original_language, "
+    f"'original' FROM {Film._meta.db_table} AS t WHERE {{condition}}{{restriction}} "
     "ORDER BY t.title_key, t.id LIMIT %s"
 )
 _LOCALIZED_TITLES = (
@@ -98,68 +99,69 @@ _LOCALIZED_TITLES = (
     f"FROM {FilmTitle._meta.db_table} AS t JOIN {Film._meta.db_table} AS f ON f.id = t.film_id "
     "WHERE {condition}{restriction} ORDER BY t.title_key, t.id LIMIT %s"
 )
+_TABLES = ((_FILM_TITLES, "t.id"), (_LOCALIZED_TITLES, "t.film_id"))
 
 
-def _capped_parts(cursor, select: str, films, restrict: str, key: str, cap: int) -> list:
-    """(tier, *fields) of the titles ``select`` reads that are or start with ``key``, then
-    of those holding it further in, at most ``cap`` in all: one query.
+def _capped_parts(connection, films, keys: list[str], cap: int) -> tuple[str, list]:
+    """One statement reading, per key and table, the titles that are or start with the key,
+    then those holding it further in, at most ``cap`` of them: (group, part, *row).
 
     Each part is read in title-key order and capped, so a part with tens of thousands of
     matches reads ``cap`` entries of the title-key index instead of sorting them all, and
     the second part is read only while the first found fewer than ``cap`` (PostgreSQL
     evaluates the count once and skips the second scan: a key that starts half of all
     titles never reads the titles holding it further in). Written in SQL, not built by the
-    ORM: compiling its four querysets cost more than running them (docs/performance.md).
+    ORM, and every key and table in one statement: compiling four querysets per key cost
+    more than running them, and a query's typo corrections were twelve queries
+    (docs/performance.md).
     """
-    starts, starts_params, inside, inside_params = _conditions(cursor.db, "t.title_key", key)
-    restriction, restriction_params = _restriction(films, restrict)
-    first = select.format(condition=starts, restriction=restriction)
-    second = select.format(condition=inside, restriction=restriction)
-    cursor.execute(
-        f"WITH first AS ({first}) "
-        "SELECT 0, * FROM first UNION ALL "
-        f"SELECT 1, * FROM ({second}) AS second WHERE (SELECT count(*) FROM first) < %s "
-        "ORDER BY 1, 2, 3",
-        (
-            *starts_params,
-            *restriction_params,
-            cap,
-            *inside_params,
-            *restriction_params,
-            cap,
-            cap,
-        ),
-    )
-    found = cursor.fetchmany(cap)
-    # The tier from the row's own key: a CASE in SQL cost more to compile than to run.
-    return [
-        (IN_TITLE if part else EXACT_TITLE if title_key == key else TITLE_START, *values)
-        for part, title_key, _pk, *values in found
-    ]
+    ctes, cte_params, selects, select_params = [], [], [], []
+    restrictions = {column: _restriction(films, column) for _, column in _TABLES}
+    for number, (key, (select, column)) in enumerate(itertools.product(keys, _TABLES)):
+        starts, starts_params, inside, inside_params = _conditions(connection, "t.title_key", key)
+        restriction, restriction_params = restrictions[column]
+        first = select.format(condition=starts, restriction=restriction)
+        ctes.append(f"first{number} AS ({first})")
+        cte_params += [*starts_params, *restriction_params, cap]
+        second = select.format(condition=inside, restriction=restriction)
+        selects.append(
+            f"SELECT {number}, 0, * FROM first{number} UNION ALL SELECT {number}, 1, * "
+            f"FROM ({second}) AS second{number} "
+            f"WHERE (SELECT count(*) FROM first{number}) < %s"
+        )
+        select_params += [*inside_params, *restriction_params, cap, cap]
+    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)} ORDER BY 1, 2, 3, 4"
+    return sql, cte_params + select_params
 
 
-def matching_titles(films, key: str, *, cap: int, near: bool = False) -> list[tuple]:
-    """(film_id, film title key, year, tier, TitleMatch) of titles holding ``key``.
+def matching_titles(films, keys: list[str], *, cap: int, near: bool = False) -> list[tuple]:
+    """(film_id, film title key, year, tier, TitleMatch) of titles holding any of ``keys``.
 
-    Per table, titles that are or start with ``key`` first, then titles holding it further
-    in, each in title-key order and capped (:func:`_capped_parts`): a key in half of all
-    titles cost 21 ms at 50,000 films when every match was sorted by tier. The pg_trgm
-    indexes serve the ``LIKE`` patterns inside titles on PostgreSQL; SQLite scans the
-    title keys.
+    Per key and table, titles that are or start with the key first, then titles holding it
+    further in, each in title-key order and capped (:func:`_capped_parts`): a key in half
+    of all titles cost 21 ms at 50,000 films when every match was sorted by tier. The
+    pg_trgm indexes serve the ``LIKE`` patterns inside titles on PostgreSQL; SQLite scans
+    the title keys.
     """
-    if not key:
+    keys = [key for key in keys if key]
+    if not keys:
         return []
     with connections[films.db].cursor() as cursor:
-        own = _capped_parts(cursor, _FILM_TITLES, films, "t.id", key, cap)
-        localized = _capped_parts(cursor, _LOCALIZED_TITLES, films, "t.film_id", key, cap)
+        sql, params = _capped_parts(cursor.db, films, keys, cap)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     offset = NEAR if near else 0
-    return [
-        (film_id, film_key, year, tier - offset, TitleMatch(title, language, "original", near))
-        for tier, film_id, film_key, year, title, language in own
-    ] + [
-        (film_id, film_key, year, tier - offset, TitleMatch(title, language, kind, near))
-        for tier, film_id, film_key, year, title, language, kind in localized
-    ]
+    found, taken = [], dict.fromkeys(range(len(keys) * len(_TABLES)), 0)
+    for group, part, title_key, _pk, film_id, film_key, year, title, language, kind in rows:
+        if taken[group] == cap:
+            continue
+        taken[group] += 1
+        key = keys[group // len(_TABLES)]
+        # The tier from the row's own key: a CASE in SQL cost more to compile than to run.
+        tier = IN_TITLE if part else EXACT_TITLE if title_key == key else TITLE_START
+        match = TitleMatch(title, language, kind, near)
+        found.append((film_id, film_key, year, tier - offset, match))
+    return found
 
 
 def within_one_edit(a: str, b: str) -> bool:
