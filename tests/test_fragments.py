@@ -117,3 +117,26 @@ def test_a_page_of_cached_cards_does_not_read_synopsis_languages(
     response, warm = count_queries(client, "/en/films/?q=Rocky", **BYPASS)
     assert warm == cold - 1
     assert 'class="lang-tag" title="da"' in response.content.decode()
+
+
+def language_options(response) -> list[str]:
+    select = re.search(r'<select id="id_language".*?</select>', response.content.decode(), re.S)
+    return re.findall(r'<option value="([^"]*)"( selected)?', select.group())
+
+
+def test_filter_fields_are_cached_per_filters_sent_generation_and_language(client, db, bypassing):
+    from .factories import SynopsisFactory
+
+    SynopsisFactory(language="da")
+    SynopsisFactory(language="en")
+    get = lambda url, **params: client.get(url, params, headers=BYPASS)  # noqa: E731
+    assert ("da", " selected") in language_options(get("/en/films/", language="da", q="x"))
+    # Another search with the same filters reuses the fields; other filters do not.
+    assert ("da", " selected") in language_options(get("/en/films/", language="da", q="y"))
+    assert ("en", " selected") in language_options(get("/en/films/", language="en"))
+    assert ("da", "") in language_options(get("/en/films/", language="en"))
+    # A new language in the catalogue is a new generation: the menu shows it at once.
+    SynopsisFactory(language="sv")
+    assert ("sv", "") in language_options(get("/en/films/", language="da"))
+    # The interface language: labels in Danish under /da/.
+    assert "Alle sprog" in get("/da/films/", language="da").content.decode()

@@ -282,6 +282,8 @@ class SearchResults:
 
     def _load(self, hits: list[FilmHit], *, snippets: bool = True) -> list:
         """The films of ``hits``, in order, with their match attributes (and snippets)."""
+        if not hits:
+            return []
         by_id = {film.pk: film for film in self.films.filter(pk__in=[h.film_id for h in hits])}
         films = []
         for hit in hits:
