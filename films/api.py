@@ -23,7 +23,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from .filters import YEAR_RANGE, FilmFilter
 from .models import Film, FilmTitle, Synopsis
 from .pagecache import conditional_page
-from .pagination import PAGE_SIZE
+from .pagination import PAGE_SIZE, CataloguePaginator
 
 # Cached like the HTML pages (films/pagecache.py): keyed by URL, generation and the Accept
 # header that picks JSON or the browsable API; a search is then rendered once per generation.
@@ -83,6 +83,7 @@ def not_found(request, *args, **kwargs) -> JsonResponse:
 
 class FilmPagination(PageNumberPagination):
     page_size = PAGE_SIZE
+    django_paginator_class = CataloguePaginator
 
 
 # Present only in a search's results: the schema marks them optional (not required).

@@ -25,7 +25,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .models import CatalogueGeneration, Franchise, Synopsis
+from .models import CatalogueGeneration, Film, Franchise, Synopsis
 
 GENERATION_PK = 1
 CACHE_SECONDS = 24 * 3600  # entries of an old generation are never read again; this frees them
@@ -128,6 +128,11 @@ def cached_by_generation(name: str, compute: Callable[[], object]) -> object:
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def film_count() -> int:
+    """Return the number of films in the catalogue."""
+    return cached_by_generation("film-count", Film.objects.count)
 
 
 def language_totals() -> list[dict]:

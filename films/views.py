@@ -19,7 +19,7 @@ from .languages import preferred_order
 from .languages.display import display_name
 from .models import Film, Franchise, TitleKind
 from .pagecache import conditional_page
-from .pagination import FRANCHISE_PAGE_SIZE, PAGE_SIZE
+from .pagination import FRANCHISE_PAGE_SIZE, PAGE_SIZE, CataloguePaginator
 
 
 @method_decorator(conditional_page(), name="dispatch")
@@ -27,6 +27,7 @@ class FilmListView(FilterView):
     filterset_class = FilmFilter
     template_name = "films/film_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CataloguePaginator
     context_object_name = "films"
 
     def get_queryset(self):

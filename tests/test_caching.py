@@ -1,5 +1,6 @@
 """The catalogue generation, the aggregates and pages cached by it, and conditional GET."""
 
+import re
 import time
 
 import pytest
@@ -239,3 +240,31 @@ def test_with_page_generation_seconds_zero_every_request_reads_the_generation(
     first = client.get(url)["ETag"]
     CatalogueGeneration.objects.filter(pk=1).update(value=F("value") + 1)
     assert client.get(url)["ETag"] != first
+
+
+def film_total(response) -> int:
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["count"]
+    return int(re.search(rb'class="result-count"[^>]*>(\d+) film', response.content).group(1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/en/films/", "/api/films/"])
+def test_the_count_of_every_film_is_cached_until_the_films_change(client, settings, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_BYPASS = True
+    FilmFactory.create_batch(3)
+    get = lambda: client.get(url, headers={"X-Page-Cache-Bypass": "1"})  # noqa: E731
+    get()
+    with CaptureQueriesContext(connection) as queries:
+        response = get()
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    assert film_total(response) == 3
+    FilmFactory()
+    assert film_total(get()) == 4
+    # A filtered list is counted by the database.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, {"year_min": 1900}, headers={"X-Page-Cache-Bypass": "1"})
+    assert [q for q in queries if "COUNT(" in q["sql"].upper()]
