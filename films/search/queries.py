@@ -348,27 +348,17 @@ def search_films(films, raw: str | None, *, language: str | None = None):
     return SearchResults(films, hits, capped=capped, query=query, tsquery=tsquery)
 
 
-def _fts_snippets(ids: set[int], match: str) -> list[tuple[Synopsis, str]]:
-    """SQLite: the synopses of ``ids`` with FTS5's snippet, the words ``match`` found marked."""
-    return [
-        (Synopsis(id=pk, language=language, text=text), snippet)
-        for pk, language, text, snippet in fts.snippets(
-            ids, match, start=MATCH_START, stop=MATCH_STOP
-        )
-    ]
-
-
-def _pg_texts(ids: set[int]) -> list[tuple[Synopsis, str]]:
-    """PostgreSQL: the synopses of ``ids``; their snippets are marked in Python."""
+def _pg_texts(ids: set[int]) -> list[tuple[int, str, str, str]]:
+    """PostgreSQL: (id, language, text, "") of the synopses ``ids``; their snippets are
+    marked in Python."""
     pks = sorted(ids)
     with connections[router.db_for_read(Synopsis)].cursor() as cursor:
         cursor.execute(
-            f"SELECT id, language, text FROM {Synopsis._meta.db_table} "
+            f"SELECT id, language, text, '' FROM {Synopsis._meta.db_table} "
             f"WHERE id IN ({', '.join(['%s'] * len(pks))})",
             pks,
         )
-        rows = cursor.fetchall()
-    return [(Synopsis(id=pk, language=language, text=text), "") for pk, language, text in rows]
+        return cursor.fetchall()
 
 
 def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
@@ -388,19 +378,20 @@ def attach_snippets(films, query: ParsedQuery, *, tsquery=None) -> None:
         return
     if connection.vendor == "postgresql":
         found = _pg_texts(ids)
-    else:
-        found = _fts_snippets(ids, tsquery or "")
-    by_id = {synopsis.pk: (synopsis, snippet) for synopsis, snippet in found}
+    else:  # FTS5's snippet() marks the words its index matched
+        found = fts.snippets(ids, tsquery or "", start=MATCH_START, stop=MATCH_STOP)
+    by_id = {pk: (language, text, snippet) for pk, language, text, snippet in found}
     for film in films:
-        synopsis, snippet = by_id.get(getattr(film, "matched_synopsis_id", None), (None, ""))
-        if synopsis is None:
+        row = by_id.get(getattr(film, "matched_synopsis_id", None))
+        if row is None:
             continue
-        film.match_language = synopsis.language
-        if has_unspaced_script(synopsis.text):
-            film.match_snippet = python_snippet(synopsis.text, query, language=synopsis.language)
+        language, text, snippet = row
+        film.match_language = language
+        if has_unspaced_script(text):
+            film.match_snippet = python_snippet(text, query, language=language)
         elif MATCH_START in (snippet or ""):
             film.match_snippet = marked_html(html.escape(snippet))
         else:
-            film.match_snippet = stemmed_snippet(
-                synopsis.text, query, language=synopsis.language
-            ) or python_snippet(synopsis.text, query, language=synopsis.language)
+            film.match_snippet = stemmed_snippet(text, query, language=language) or python_snippet(
+                text, query, language=language
+            )
