@@ -1,13 +1,20 @@
-"""Request logging, a friendly 503 while the database is away, and the client address for axes."""
+"""Request logging, a friendly 503 while the database is away, the client address for axes, and
+the Content-Security-Policy header built once."""
 
 import ipaddress
 import json
 import logging
 import time
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
@@ -121,3 +128,55 @@ def client_ip_address(request: HttpRequest) -> str | None:
             except ValueError:
                 return peer  # garbage where our proxy writes an address: not ours, ignore it
     return hops[0] if hops else peer
+
+
+# What a response carries when a view changed its policy (django-csp's decorators).
+_CSP_OVERRIDES = tuple(
+    f"_csp_{part}{suffix}" for part in ("config", "update", "replace") for suffix in ("", "_ro")
+)
+
+
+@lru_cache(maxsize=2)
+def site_policy(report_only: bool) -> str:
+    """The site's Content-Security-Policy (or its report-only policy) from the settings."""
+    return build_policy(report_only=report_only)
+
+
+@receiver(setting_changed)
+def _forget_site_policy(setting: str, **kwargs) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        site_policy.cache_clear()
+
+
+class SitePolicyCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware with the site's policy built once per process.
+
+    The library builds the header from the settings on every response (deep copies of the
+    directives included): 0.1 ms, a tenth of a cached page on gunicorn. A response whose
+    view changed its policy (``csp_update`` on the API's browsable pages) or a request that
+    drew a nonce takes the library's own path.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) for name in _CSP_OVERRIDES
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for header, report_only, exempt, setting in (
+            (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            policy = site_policy(report_only)
+            excluded = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES")
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(tuple(excluded or ()))
+            ):
+                response[header] = policy
+        # As the library does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves static files (the Thai font, CSS) from the project: no CDN, no separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "catalogue.middleware.SitePolicyCSPMiddleware",
     "catalogue.middleware.DatabaseUnavailableMiddleware",
     # Before anything that reads: decides whether this request may read from a replica.
     "catalogue.routers.ReplicaReadsMiddleware",

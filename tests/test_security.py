@@ -286,3 +286,36 @@ def test_admin_escapes_synopsis_text(admin_client):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert PAYLOAD not in response.content.decode(), url
+
+
+# --- Content-Security-Policy: the site's policy built once (catalogue/middleware.py) ------------
+
+
+@pytest.mark.django_db
+def test_the_site_policy_is_django_csps_own(client):
+    from csp.utils import build_policy
+
+    response = client.get("/en/films/")
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+@pytest.mark.django_db
+def test_a_view_that_updates_the_policy_still_gets_its_own(client):
+    response = client.get(reverse("api:docs"))
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in client.get("/en/films/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_the_site_policy_follows_the_settings(client, settings):
+    client.get("/en/films/")  # the policy of the default settings is built
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "EXCLUDE_URL_PREFIXES": ["/en/franchises/"],
+        "DIRECTIVES": {"img-src": ["'self'"]},
+    }
+    response = client.get("/en/films/")
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Content-Security-Policy-Report-Only"].startswith("img-src 'self'")
+    assert "Content-Security-Policy-Report-Only" not in client.get("/en/franchises/")
