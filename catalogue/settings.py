@@ -232,14 +232,15 @@ SPECTACULAR_SETTINGS = {
 # Per-process memory by default (embedded, nothing to run). DJANGO_CACHE_URL=redis://host:port/db
 # selects Django's own Redis backend instead, so every gunicorn worker and every server shares
 # rendered pages and aggregates, and a fresh worker starts warm (docs/production.md).
-# Correctness never depends on it: keys carry the catalogue generation (films/caching.py).
+# Correctness never depends on it: keys carry the catalogue generation (films/caching.py), and
+# while Redis is down pages are rendered from the database (catalogue/cache.py).
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("DJANGO_CACHE_URL must be a redis://, rediss:// or unix:// URL")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "catalogue.cache.TolerantRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "catalogue"),
         }

@@ -39,7 +39,7 @@ def redis_prefix(settings):
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "catalogue.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
@@ -108,7 +108,7 @@ def test_another_process_reads_what_this_one_cached(redis_prefix, db):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == [
-        "django.core.cache.backends.redis.RedisCache",
+        "catalogue.cache.TolerantRedisCache",
         "{'answer':",
         "42}",
     ]
@@ -122,3 +122,27 @@ def test_a_bad_cache_url_is_refused_with_a_clear_message():
     )  # fmt: skip
     assert result.returncode != 0
     assert "DJANGO_CACHE_URL must be a redis://" in result.stderr
+
+
+def test_pages_are_rendered_from_the_database_while_redis_is_down(client, db, settings, caplog):
+    import socket
+
+    from tests.factories import FilmFactory, SynopsisFactory
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "catalogue.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    film = FilmFactory(title="Harbour Lights")
+    SynopsisFactory(film=film, text="A lighthouse keeper waits for the storm.")
+    for url in ("/en/films/", "/en/films/?q=lighthouse", film.get_absolute_url(), "/api/films/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Harbour Lights" in response.content.decode()
+    assert cache.get("anything", "fallback") == "fallback"
+    assert "cache unavailable" in caplog.text
