@@ -128,7 +128,7 @@ def matching_synopses(query: ParsedQuery, *, language: str | None = None, tsquer
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class FilmHit:
     """One film a query found: how well its title matched, and its best synopsis."""
 
