@@ -176,7 +176,7 @@ def _in_sample(size: int) -> str:
 def _pg_text_hits(synopses, cap: int) -> list[tuple]:
     """(film_id, title key, year, synopsis id, rank) of at most ``cap`` + 1 of ``synopses``.
 
-    A word in a tenth of a million synopses built a bitmap of all 100,000 before the first
+    A word in 44,000 of a million synopses built a bitmap of all 44,000 before the first
     candidate was read (13 ms). Each sample holds 1/512, 1/64 or 1/8 of them: a step reads
     the next sample only while every smaller one held no more than ``cap`` matches, and the
     first sample with more is the one ranked; rarer words end in the full index with every
