@@ -229,13 +229,16 @@ def _folded_word(word: str, keep_accents: bool) -> str:
     return fold(word, keep_accents=keep_accents)
 
 
-def _wanted_stems(query: ParsedQuery, algorithm: str, keep_accents: bool) -> set[str]:
-    """The stems a text in such a language matched: its words as its index holds them."""
+@lru_cache(maxsize=256)
+def _wanted_stems(query: ParsedQuery, algorithm: str, keep_accents: bool) -> frozenset[str]:
+    """The stems a text in such a language matched: its words as its index holds them.
+
+    Once per query and language, not once per snippet of a page."""
     stems: set[str] = set()
     for term in query.terms:
         if not term.is_or and not term.negated:
             stems.update(query_words(term.body, stemmer=algorithm, keep_accents=keep_accents))
-    return stems
+    return frozenset(stems)
 
 
 def stemmed_snippet(
