@@ -274,17 +274,18 @@ def _in_sample(ids, size):
 
 
 @pytest.mark.postgres
-def test_postgres_a_common_word_is_ranked_in_the_smallest_sample_with_more_than_the_cap(db):
-    from films.search.queries import SEARCH_SAMPLES, text_hits
+def test_postgres_a_common_word_is_ranked_in_the_smallest_sample_holding_enough(db):
+    from films.search.queries import SEARCH_SAMPLES, sample_enough, text_hits
 
     ids = {
         SynopsisFactory(language="en", text=f"A boxer story, chapter {n}.").pk for n in range(200)
     }
     query = parse_query("boxer")
     found, capped = text_hits(Film.objects.all(), query, cap=2)
-    # The smallest sample holding more than 2 of the 200 (1 in 8 holds about 25).
+    # The smallest sample holding enough of the 200 to rank (1 in 8 holds about 25).
+    enough = sample_enough(2)
     sample = next(
-        _in_sample(ids, size) for size in SEARCH_SAMPLES if len(_in_sample(ids, size)) > 2
+        _in_sample(ids, size) for size in SEARCH_SAMPLES if len(_in_sample(ids, size)) >= enough
     )
     assert capped and len(found) == 2
     assert {hit.synopsis_id for hit in found} <= sample
@@ -292,6 +293,26 @@ def test_postgres_a_common_word_is_ranked_in_the_smallest_sample_with_more_than_
     rare = SynopsisFactory(language="en", text="A lone prizefighter.")
     found, capped = text_hits(Film.objects.all(), parse_query("prizefighter"), cap=2)
     assert not capped and [hit.synopsis_id for hit in found] == [rare.pk]
+
+
+@pytest.mark.postgres
+def test_postgres_a_sample_with_enough_matches_is_ranked_whole_and_says_it_is_capped(db):
+    from films.search.queries import SEARCH_SAMPLES, sample_enough, text_hits
+
+    ids = {
+        SynopsisFactory(language="en", text=f"A boxer story, chapter {n}.").pk for n in range(200)
+    }
+    cap = 40  # more than the 1 in 8 sample holds (about 25), fewer than all 200
+    sample = next(
+        _in_sample(ids, size)
+        for size in SEARCH_SAMPLES
+        if len(_in_sample(ids, size)) >= sample_enough(cap)
+    )
+    assert len(sample) <= cap
+    found, capped = text_hits(Film.objects.all(), parse_query("boxer"), cap=cap)
+    # Every match of that sample, none from outside it, and the page says more match.
+    assert {hit.synopsis_id for hit in found} == sample
+    assert capped
 
 
 @pytest.mark.postgres
@@ -500,6 +521,15 @@ def test_near_keys_correct_only_long_words_no_title_has(search_catalogue):
 def test_a_typo_is_not_corrected_when_a_title_matches(search_catalogue):
     FilmFactory(title="Roky", slug="roky", year=2001)
     assert slugs("Roky") == ["roky"]
+
+
+def test_a_word_a_synopsis_holds_is_not_corrected_to_a_title(search_catalogue):
+    # "rocks" is one edit from the title word "rocky"; a synopsis holds it, so it is a word.
+    film = FilmFactory(title="Quarry Days", slug="quarry-days", year=2003)
+    SynopsisFactory(film=film, language="en", text="Two climbers split rocks for a living.")
+    assert slugs("rocks") == ["quarry-days"]
+    # Found nowhere, the same typo is corrected: the title one edit away is offered.
+    assert "rocky" in slugs("rockz")
 
 
 def test_index_terms_are_one_stem_per_word():

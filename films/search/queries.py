@@ -163,9 +163,20 @@ def near_title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> lis
 
 
 # Sampled GIN indexes (films/migrations/0010_synopsis_search_samples.py): 1 in 512, 64 and
-# 8 synopses, by a hash of the id. A query looks for its capped candidates in the smallest
-# sample first and widens only while a sample holds no more than the cap.
+# 8 synopses, by a hash of the id. A query looks for its candidates in the smallest sample
+# first and widens only while a sample holds fewer than enough of them to rank.
 SEARCH_SAMPLES = (512, 64, 8)
+
+
+def sample_enough(cap: int) -> int:
+    """Matches a sample must hold to be the one ranked: a quarter of the cap (125 of 500).
+
+    The next sample is eight times larger: it would hold about 1,000 matches, each read into
+    a bitmap before the first was ranked, only to keep the first 500 (6 ms of a 10 ms query
+    for two words in 2,800 of a million synopses). A uniform sample of at least 125 ranks as
+    well as the first 500 the full index happens to return.
+    """
+    return max(2, cap // 4)
 
 
 def _in_sample(size: int) -> str:
@@ -174,19 +185,21 @@ def _in_sample(size: int) -> str:
 
 
 def _pg_text_hits(synopses, cap: int) -> list[tuple]:
-    """(film_id, title key, year, synopsis id, rank) of at most ``cap`` + 1 of ``synopses``.
+    """(film_id, title key, year, synopsis id, rank, step) of at most ``cap`` + 1 of
+    ``synopses``; ``step`` is the sample they came from (len(SEARCH_SAMPLES): all synopses).
 
     A word in 44,000 of a million synopses built a bitmap of all 44,000 before the first
     candidate was read (13 ms). Each sample holds 1/512, 1/64 or 1/8 of them: a step reads
-    the next sample only while every smaller one held no more than ``cap`` matches, and the
-    first sample with more is the one ranked; rarer words end in the full index with every
-    match. One statement: PostgreSQL evaluates each step's count once and skips the steps
-    it rules out. Each step is a MATERIALIZED CTE, planned as if every row were wanted (the
-    GIN index for selective words, a scan that stops early for common ones) while the
-    LIMITs that read it stop it; a plain LIMIT tempts the planner into a scan that reads
-    seconds of rows for a word that is rare (docs/search.md).
+    the next sample only while every smaller one held fewer than :func:`sample_enough`
+    matches, and the first sample with enough is the one ranked; rarer words end in the full
+    index with every match. One statement: PostgreSQL evaluates each step's count once and
+    skips the steps it rules out. Each step is a MATERIALIZED CTE, planned as if every row
+    were wanted (the GIN index for selective words, a scan that stops early for common
+    ones) while the LIMITs that read it stop it; a plain LIMIT tempts the planner into a
+    scan that reads seconds of rows for a word that is rare (docs/search.md).
     """
     sql, params = synopses.values_list("film_id", "pk", "rank").query.sql_with_params()
+    enough = sample_enough(cap)
     steps, gates, chosen, all_params = [], [], [], []
     for index, size in enumerate((*SEARCH_SAMPLES, None)):
         name = f"step{index}"
@@ -195,9 +208,12 @@ def _pg_text_hits(synopses, cap: int) -> list[tuple]:
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         steps.append(f"{name} AS MATERIALIZED (SELECT * FROM ({sql}) AS matched{where})")
         all_params += params
-        count = f"(SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT {cap + 1}) AS counted)"
-        gates.append(f"{count} <= {cap}")
-        chosen.append(f"SELECT * FROM {name}" + (f" WHERE {count} > {cap}" if size else ""))
+        count = f"(SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT {enough}) AS counted)"
+        gates.append(f"{count} < {enough}")
+        chosen.append(
+            f"SELECT {index} AS step, * FROM {name}"
+            + (f" WHERE {count} >= {enough}" if size else "")
+        )
     # The titles are joined outside the CTEs, to at most cap + 1 rows, each by its primary
     # key: the planner expects every row of a CTE, not the LIMIT's, and hashed every film
     # for a plain join (13 ms of a 26 ms search at 50,000 films). The LIMIT 1 keeps the
@@ -205,7 +221,7 @@ def _pg_text_hits(synopses, cap: int) -> list[tuple]:
     with connections[router.db_for_read(Synopsis)].cursor() as cursor:
         cursor.execute(
             f"WITH {', '.join(steps)} "
-            "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank "
+            "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank, hit.step "
             f"FROM ({' UNION ALL '.join(chosen)} LIMIT {cap + 1}) AS hit CROSS JOIN LATERAL "
             f"(SELECT title_key, year FROM {Film._meta.db_table} "
             "WHERE id = hit.film_id LIMIT 1) AS film",
@@ -235,11 +251,13 @@ def text_hits(
     if connection.vendor == "postgresql":
         synopses = matching_synopses(query, language=language, tsquery=tsquery)
         found = _pg_text_hits(restricted_to(synopses, films, "film").order_by(), cap)
+        # A sample ranked means more synopses match than were read.
+        capped = len(found) > cap or bool(found and found[0][5] < len(SEARCH_SAMPLES))
     else:
         found = fts.first_matches(films, match=tsquery, language=language, limit=cap + 1)
-    capped = len(found) > cap
+        capped = len(found) > cap
     best: dict[int, FilmHit] = {}
-    for film_id, title_key_, year, synopsis_id, rank in found[:cap]:
+    for film_id, title_key_, year, synopsis_id, rank, *_ in found[:cap]:
         hit = best.get(film_id)
         if hit is None or (-rank, synopsis_id) < (-hit.text_rank, hit.synopsis_id):
             best[film_id] = FilmHit(film_id, title_key_, year, 0, rank, synopsis_id)
@@ -331,9 +349,9 @@ def search_films(films, raw: str | None, *, language: str | None = None):
     :class:`SearchResults`, ordered by title tier, then text rank, then title. Each film
     of a page carries ``title_rank``, ``text_rank``, ``matched_synopsis_id`` (its best
     synopsis) and the title that matched (``match_title``…, films/search/titles.py); a page
-    loads its snippets with it (:func:`attach_snippets`). When no title matches, titles one
-    typo away are tried. With ``language``, only synopses in that language count as text
-    matches.
+    loads its snippets with it (:func:`attach_snippets`). When neither a title nor a synopsis
+    matches, titles one typo away are tried. With ``language``, only synopses in that
+    language count as text matches.
     """
     query = parse_query(raw)
     if query is None:
@@ -343,7 +361,11 @@ def search_films(films, raw: str | None, *, language: str | None = None):
     found, capped = text_hits(films, query, language=language, tsquery=tsquery)
     by_film = {hit.film_id: hit for hit in found}
     titles = title_hits(films, query)
-    _merge(by_film, titles or near_title_hits(films, query))
+    # A typo is corrected only for a search that found nothing: words a synopsis holds are
+    # words, and a title one edit away would outrank the synopses that hold them.
+    if not titles and not found:
+        titles = near_title_hits(films, query)
+    _merge(by_film, titles)
     hits = sorted(by_film.values(), key=lambda hit: hit.relevance)
     return SearchResults(films, hits, capped=capped, query=query, tsquery=tsquery)
 
