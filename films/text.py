@@ -48,13 +48,39 @@ def _fold_char(char: str, keep_accents: bool) -> str:
     return "".join(pieces)
 
 
+# Every character met so far, as _fold_char folds it, one table per accent rule: str.translate
+# folds a text in one call (a Python call per character was most of a snippet's time and of
+# the search columns'). "Irregular" characters fold to more or fewer than one character.
+_FOLD_TABLES: dict[bool, dict[int, str]] = {False: {}, True: {}}
+_IRREGULAR: dict[bool, set[str]] = {False: set(), True: set()}
+# A bound on each table: a hostile text of every code point cannot grow it without limit.
+_FOLD_TABLE_SIZE = 65536
+
+
+def _fold_table(text: str, keep_accents: bool) -> dict[int, str]:
+    """The translation table of ``keep_accents``, holding every character of ``text``."""
+    table = _FOLD_TABLES[keep_accents]
+    new = [char for char in set(text) if ord(char) not in table]
+    if new:
+        if len(table) + len(new) > _FOLD_TABLE_SIZE:
+            table.clear()
+            _IRREGULAR[keep_accents].clear()
+            new = list(set(text))
+        for char in new:
+            folded = _fold_char(char, keep_accents)
+            if len(folded) != 1:
+                _IRREGULAR[keep_accents].add(char)
+            table[ord(char)] = folded
+    return table
+
+
 def fold(text: str, *, keep_accents: bool = False) -> str:
     """Return ``text`` case-folded, punctuation as single spaces, Latin accents folded unless kept.
 
     The one normaliser of title keys, matching knowledge, search columns and queries.
     """
     text = unicodedata.normalize("NFKC", text.replace("\x00", ""))
-    return " ".join("".join([_fold_char(char, keep_accents) for char in text]).split())
+    return " ".join(text.translate(_fold_table(text, keep_accents)).split())
 
 
 def fold_with_offsets(text: str, *, keep_accents: bool = False) -> tuple[str, list[int]]:
@@ -63,13 +89,20 @@ def fold_with_offsets(text: str, *, keep_accents: bool = False) -> tuple[str, li
     Spaces are not collapsed, so a match in the folded text maps back to the original (the
     search's snippets mark the original words).
     """
-    pieces = [_fold_char(char, keep_accents) for char in text]
-    if all(len(piece) == 1 for piece in pieces):
-        return "".join(pieces), list(range(len(text)))
+    table = _fold_table(text, keep_accents)
+    folded = text.translate(table)
+    irregular = _IRREGULAR[keep_accents]
+    if irregular.isdisjoint(text):
+        return folded, list(range(len(text)))
+    # A few characters (Thai's SARA AM, "ß") fold to two: each repeats its source index.
     offsets: list[int] = []
-    for index, piece in enumerate(pieces):
-        offsets.extend([index] * len(piece))
-    return "".join(pieces), offsets
+    start = 0
+    for index in [index for index, char in enumerate(text) if char in irregular]:
+        offsets.extend(range(start, index))
+        offsets.extend([index] * len(table[ord(text[index])]))
+        start = index + 1
+    offsets.extend(range(start, len(text)))
+    return folded, offsets
 
 
 def roman_to_int(token: str) -> int | None:

@@ -1,5 +1,10 @@
-import pytest
+import unicodedata
 
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from films import text as text_module
 from films.text import fold, fold_with_offsets, roman_to_int, script_of, title_key
 
 
@@ -81,6 +86,37 @@ def test_fold(text, keep_accents, expected):
 )
 def test_fold_with_offsets_maps_back_to_the_original(text, keep_accents, folded, offsets):
     assert fold_with_offsets(text, keep_accents=keep_accents) == (folded, offsets)
+
+
+def _fold_by_character(text: str, keep_accents: bool) -> tuple[str, str, list[int]]:
+    """fold and fold_with_offsets as defined: each character folded on its own."""
+    one = text_module._fold_char
+    normalised = unicodedata.normalize("NFKC", text.replace("\x00", ""))
+    folded = " ".join("".join(one(char, keep_accents) for char in normalised).split())
+    pieces = [one(char, keep_accents) for char in text]
+    offsets = [index for index, piece in enumerate(pieces) for _ in piece]
+    return folded, "".join(pieces), offsets
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.text(max_size=40), keep_accents=st.booleans())
+@example(text="Straße Æble ﬁn İstanbul ร็อคกี้ e\u0301 Ⅳ\x00", keep_accents=False)
+@example(text="Straße Æble ﬁn İstanbul ร็อคกี้ e\u0301 Ⅳ\x00", keep_accents=True)
+def test_the_translation_tables_fold_as_each_character_folds(text, keep_accents):
+    folded, by_character, offsets = _fold_by_character(text, keep_accents)
+    assert fold(text, keep_accents=keep_accents) == folded
+    assert fold_with_offsets(text, keep_accents=keep_accents) == (by_character, offsets)
+
+
+def test_a_full_translation_table_starts_again(monkeypatch):
+    monkeypatch.setattr(text_module, "_FOLD_TABLES", {False: {}, True: {}})
+    monkeypatch.setattr(text_module, "_IRREGULAR", {False: set(), True: set()})
+    monkeypatch.setattr(text_module, "_FOLD_TABLE_SIZE", 11)
+    assert fold("xyz") == "xyz"
+    assert fold("Ærø Straße") == "aero strasse"  # 3 + 9 characters: over the bound
+    table = text_module._FOLD_TABLES[False]
+    assert set(map(chr, table)) == set("Ærø Straße")  # x, y and z are gone
+    assert fold_with_offsets("ßa") == ("ssa", [0, 0, 1])  # ß is still irregular
 
 
 def test_fold_with_offsets_agrees_with_fold():
