@@ -241,9 +241,14 @@ def _sample_objects() -> tuple[Film | None, Franchise | None, Franchise | None]:
     return film, franchise, small
 
 
+def film_list_url() -> str:
+    """The film list's path, where the search mix searches."""
+    return _first_reversible(LIST_NAMES, LIST_FALLBACK)
+
+
 def page_urls() -> dict[str, str]:
     film, franchise, small = _sample_objects()
-    list_url = _first_reversible(LIST_NAMES, LIST_FALLBACK)
+    list_url = film_list_url()
     return {
         "list": list_url,
         "list_page_2": f"{list_url}?{urlencode({'page': 2})}",

@@ -3,6 +3,7 @@
     python manage.py benchmark [--synopses N] [--seed S] [--quick] [--server-seconds S]
                                [--format json]
     python manage.py benchmark --compare small.json large.json
+    python manage.py benchmark --synopses N --interleave OTHER_TREE [--rounds R]
 
 Builds a deterministic synthetic catalogue into the database DATABASE_URL selects (rows
 marked "bench-"; a database with other data is refused unless --force), then prints
@@ -13,10 +14,13 @@ import argparse
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from benchmark.corpus import CatalogueSpec
 from benchmark.importing import DEFAULT_WORKERS
-from benchmark.loading import ForeignDataError
+from benchmark.interleave import InterleaveError, interleave, render_interleaved
+from benchmark.loading import ForeignDataError, benchmark_catalogue_in_place
 from benchmark.report import compare, render, render_comparison, run_benchmark
 
 QUICK_SYNOPSES = 1000
@@ -94,6 +98,19 @@ class Command(BaseCommand):
             metavar=("SMALL_JSON", "LARGE_JSON"),
             help="Compare two runs' JSON files (p95 ratios, large over small) and exit.",
         )
+        parser.add_argument(
+            "--interleave",
+            type=Path,
+            metavar="OTHER_TREE",
+            help="Time the search mix in this source tree and in OTHER_TREE (another checkout "
+            "of the catalogue) request by request, on the catalogue already loaded, and exit.",
+        )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=10,
+            help="Requests per query and tree with --interleave (default 10).",
+        )
 
     def handle(self, *args, **options):
         as_json = options["format"] == "json"
@@ -114,6 +131,9 @@ class Command(BaseCommand):
         if synopses < 1:
             raise CommandError("--synopses must be at least 1")
         verbose = options["verbosity"] >= 1
+        if options["interleave"]:
+            self._interleave(synopses, options, verbose)
+            return
         try:
             result = run_benchmark(
                 synopses=synopses,
@@ -128,7 +148,35 @@ class Command(BaseCommand):
             )
         except ForeignDataError as error:
             raise CommandError(str(error)) from error
+        self._report(result, options, render)
+
+    def _report(self, result: dict, options: dict, render_text) -> None:
+        """Print the figures (a table, or JSON with --format json); --output keeps the JSON."""
         text = json.dumps(result, indent=2, ensure_ascii=False)
         if options["output"]:
             options["output"].write_text(text + "\n", encoding="utf-8")
-        self.stdout.write(text if as_json else render(result))
+        self.stdout.write(text if options["format"] == "json" else render_text(result))
+
+    def _interleave(self, synopses: int, options: dict, verbose: bool) -> None:
+        other = options["interleave"].resolve()
+        if not (other / "manage.py").is_file():
+            raise CommandError(f"{other}: not a source tree of the catalogue (no manage.py)")
+        if options["rounds"] < 1:
+            raise CommandError("--rounds must be at least 1")
+        spec = CatalogueSpec(synopses=synopses, seed=options["seed"])
+        if not benchmark_catalogue_in_place(spec):
+            raise CommandError(
+                f"this database does not hold the benchmark catalogue of {synopses} synopses "
+                f"(seed {options['seed']}): load it first with "
+                f"manage.py benchmark --synopses {synopses}"
+            )
+        try:
+            result = interleave(
+                spec,
+                (Path(settings.BASE_DIR), other),
+                repeats=options["rounds"],
+                progress=lambda message: self.stderr.write(message) if verbose else None,
+            )
+        except InterleaveError as error:
+            raise CommandError(str(error)) from error
+        self._report(result, options, render_interleaved)
