@@ -27,7 +27,8 @@ WARM_UP = 3
 
 # Run by each tree's own Python in the tree: a test client that reads paths on stdin and
 # answers each with one JSON line, [status, milliseconds]. Only what every version of the
-# catalogue has is used (its settings module, the page-cache bypass header).
+# catalogue has is used (its settings module, the page-cache bypass header); it starts as
+# benchmark/pages.py's served_like_a_worker() does.
 WORKER = """
 import json, logging, os, sys, time
 sys.path.insert(0, os.getcwd())
@@ -42,6 +43,16 @@ override_settings(
     ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], DEBUG=False, PAGE_CACHE_BYPASS=True
 ).enable()
 client = Client(raise_request_exception=False, headers={"X-Page-Cache-Bypass": "1"})
+# As the catalogue's gunicorn workers are, where it has the same start-up step.
+try:
+    from catalogue.warmup import warm_up
+except ImportError:
+    pass
+else:
+    warm_up()
+import gc
+gc.collect()
+gc.freeze()
 print("ready", flush=True)
 for line in sys.stdin:
     started = time.perf_counter()

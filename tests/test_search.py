@@ -1,3 +1,4 @@
+import gc
 import html
 
 import pytest
@@ -5,6 +6,8 @@ from django.db import connection
 from django.utils import translation
 
 from films.models import Film
+from films.search import analysis as analysis_module
+from films.search import titles as titles_module
 from films.search.analysis import (
     MAX_QUERY_LENGTH,
     clean_query,
@@ -516,6 +519,27 @@ def test_near_keys_correct_only_long_words_no_title_has(search_catalogue):
     assert near_keys("roky 4") == ["rocky 4"]
     assert near_keys("rocky") == []  # a title word already
     assert near_keys("rok") == []  # too short to correct
+
+
+def test_the_title_word_index_is_not_walked_by_the_garbage_collector(search_catalogue):
+    # Tuples of strings, untracked after a collection: sets were walked by every one of them.
+    index = titles_module._title_words_index()
+    gc.collect()
+    assert index and not any(gc.is_tracked(words) for words in index.values())
+    assert index["roky"] == ("rocky",)
+
+
+def test_folded_snippet_words_are_kept_untracked_and_bounded(monkeypatch):
+    monkeypatch.setattr(analysis_module, "_FOLDED_WORDS", {False: {}, True: {}})
+    monkeypatch.setattr(analysis_module, "_FOLDED_WORDS_SIZE", 2)
+    assert [analysis_module._folded_word(w, False) for w in ("Årets", "Mødes", "Æble")] == [
+        "arets",
+        "modes",
+        "aeble",
+    ]
+    known = analysis_module._FOLDED_WORDS[False]
+    assert known == {"Æble": "aeble"}  # emptied when full, then the new word kept
+    assert not gc.is_tracked(known)
 
 
 def test_a_typo_is_not_corrected_when_a_title_matches(search_catalogue):

@@ -224,9 +224,21 @@ SNIPPET_LEAD = 6
 SNIPPET_WORDS = 40
 
 
-@lru_cache(maxsize=65536)
+# Words of snippets as folded, per accent rule: plain dicts of strings, which the garbage
+# collector does not track (an lru_cache's 65,536 entries were 65,536 lists every full
+# collection walked); emptied when full.
+_FOLDED_WORDS: dict[bool, dict[str, str]] = {False: {}, True: {}}
+_FOLDED_WORDS_SIZE = 65536
+
+
 def _folded_word(word: str, keep_accents: bool) -> str:
-    return fold(word, keep_accents=keep_accents)
+    known = _FOLDED_WORDS[keep_accents]
+    folded = known.get(word)
+    if folded is None:
+        if len(known) >= _FOLDED_WORDS_SIZE:
+            known.clear()
+        folded = known[word] = fold(word, keep_accents=keep_accents)
+    return folded
 
 
 @lru_cache(maxsize=256)
