@@ -27,7 +27,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, path, reverse
 
-from catalogue.warmup import warm_up
+from catalogue.warmup import prepare_worker_heap
 from films.models import Film, Franchise, Synopsis
 from films.pagecache import BYPASS_HEADER
 
@@ -316,9 +316,7 @@ def served_like_a_worker() -> Iterator[None]:
     Without it every full collection walked all the run had loaded, imported and built
     before (100-200 ms every few seconds of searching), which no worker pays.
     """
-    warm_up()
-    gc.collect()
-    gc.freeze()
+    prepare_worker_heap()
     try:
         yield
     finally:

@@ -8,7 +8,6 @@ Sync workers serve one request at a time each: in production they sit behind ngi
 (deploy/nginx.conf, ``make serve-proxy``), which buffers slow clients (docs/production.md).
 """
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -29,12 +28,11 @@ preload_app = True
 
 
 def when_ready(server) -> None:
-    from catalogue.warmup import warm_up
-
-    warm_up()
     # What the workers inherit is never collected: the collector's passes neither copy its
-    # pages into every worker (copy-on-write) nor walk it again at shutdown.
-    gc.freeze()
+    # pages into every worker (copy-on-write) nor walk it again, nor at shutdown.
+    from catalogue.warmup import prepare_worker_heap
+
+    prepare_worker_heap()
 
 
 def worker_exit(server, worker) -> None:

@@ -5,6 +5,8 @@ restarted worker answers its first Thai search and its first pages at full speed
 spending a second or two building pythainlp's dictionary (docs/production.md, "Serving").
 """
 
+import gc
+
 from django.conf import settings
 from django.db import connections
 from django.template.loader import get_template
@@ -41,3 +43,16 @@ def warm_up() -> None:
         get_template(name)
     # Nothing above should connect; a connection made anyway must not be shared by the forks.
     connections.close_all()
+
+
+def prepare_worker_heap() -> None:
+    """What a worker's process holds before its first request: warmed up, then frozen.
+
+    Everything loaded so far is moved out of the garbage collector's passes: they neither
+    copy its pages into every forked worker (copy-on-write) nor walk it on every full
+    collection. gunicorn's master does this before forking (catalogue/gunicorn.py); the
+    benchmark does it before timing pages (benchmark/pages.py).
+    """
+    warm_up()
+    gc.collect()
+    gc.freeze()

@@ -1,7 +1,10 @@
 """Workers start warm: gunicorn preloads the app, and the master builds what requests need."""
 
+import gc
+
+from benchmark.pages import served_like_a_worker
 from catalogue import gunicorn
-from catalogue.warmup import warm_up
+from catalogue.warmup import prepare_worker_heap, warm_up
 from films.languages import thai
 
 
@@ -20,3 +23,20 @@ def test_warm_up_builds_the_thai_dictionary_without_the_database():
     warm_up()
     assert thai._dictionary.cache_info().currsize == 1
     assert thai.stopwords.cache_info().currsize == 1
+
+
+def test_a_worker_heap_is_frozen_out_of_the_collectors_passes():
+    gc.unfreeze()
+    try:
+        prepare_worker_heap()
+        # Django, the views, the templates and the Thai dictionary: tens of thousands.
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
+def test_the_benchmark_times_pages_in_a_worker_heap_and_thaws_it_after():
+    gc.unfreeze()
+    with served_like_a_worker():
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_freeze_count() == 0
