@@ -43,16 +43,21 @@ override_settings(
     ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], DEBUG=False, PAGE_CACHE_BYPASS=True
 ).enable()
 client = Client(raise_request_exception=False, headers={"X-Page-Cache-Bypass": "1"})
-# As the catalogue's gunicorn workers are, where it has the same start-up step.
-try:
-    from catalogue.warmup import warm_up
-except ImportError:
-    pass
-else:
-    warm_up()
+# As the catalogue's gunicorn workers start, as far as this version of it has that step.
 import gc
-gc.collect()
-gc.freeze()
+try:
+    from catalogue.warmup import prepare_worker_heap
+except ImportError:
+    try:
+        from catalogue.warmup import warm_up
+    except ImportError:
+        pass
+    else:
+        warm_up()
+    gc.collect()
+    gc.freeze()
+else:
+    prepare_worker_heap()
 print("ready", flush=True)
 for line in sys.stdin:
     started = time.perf_counter()

@@ -316,11 +316,13 @@ def served_like_a_worker() -> Iterator[None]:
     Without it every full collection walked all the run had loaded, imported and built
     before (100-200 ms every few seconds of searching), which no worker pays.
     """
+    thresholds = gc.get_threshold()
     prepare_worker_heap()
     try:
         yield
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def measure_pages(

@@ -4,7 +4,7 @@ import gc
 
 from benchmark.pages import served_like_a_worker
 from catalogue import gunicorn
-from catalogue.warmup import prepare_worker_heap, warm_up
+from catalogue.warmup import YOUNG_COLLECTION_THRESHOLD, prepare_worker_heap, warm_up
 from films.languages import thai
 
 
@@ -27,16 +27,22 @@ def test_warm_up_builds_the_thai_dictionary_without_the_database():
 
 def test_a_worker_heap_is_frozen_out_of_the_collectors_passes():
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     try:
         prepare_worker_heap()
         # Django, the views, the templates and the Thai dictionary: tens of thousands.
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *thresholds[1:])
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
-def test_the_benchmark_times_pages_in_a_worker_heap_and_thaws_it_after():
+def test_the_benchmark_times_pages_in_a_worker_heap_and_restores_the_process_after():
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     with served_like_a_worker():
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold()[0] == YOUNG_COLLECTION_THRESHOLD
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
