@@ -342,7 +342,9 @@ def test_a_search_ranks_at_most_the_candidate_cap_and_says_so(client, db, monkey
     for number in range(5):
         SynopsisFactory(language="en", text=f"A boxer story number {number}.")
     results = search_films(Film.objects.all(), "boxer")
-    assert results.capped and len(results) == 3
+    # The first 3 of the 5; on PostgreSQL a sample holding enough (2, sample_enough) of them
+    # may be the one ranked instead, as the synopses' ids fall.
+    assert results.capped and 2 <= len(results) <= 3
     html = client.get("/en/films/", {"q": "boxer"}).content.decode()
     assert "more synopses match than are ranked" in html
     assert not search_films(Film.objects.all(), "story number 4").capped
