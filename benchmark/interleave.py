@@ -164,11 +164,6 @@ def interleave(
         for side in sides:
             side.close()
     figures = [_side_figures(timings[i], healthz[i], statuses[i]) for i in range(len(sides))]
-    kinds = {
-        path: f"{query.kind} {query.language}".strip()
-        for path, query in zip(paths, mix, strict=True)
-    }
-    texts = {path: query.text for path, query in zip(paths, mix, strict=True)}
     return {
         # Folder names only: a report names no path of the machine it ran on.
         "trees": [tree.name for tree in trees],
@@ -176,13 +171,13 @@ def interleave(
         "sides": figures,
         "queries": [
             {
-                "kind": kinds[path],
-                "q": texts[path],
+                "kind": f"{query.kind} {query.language}".strip(),
+                "q": query.text,
                 "p50_second_to_first": ratio(
                     figures[1]["queries"][path]["p50_ms"], figures[0]["queries"][path]["p50_ms"]
                 ),
             }
-            for path in paths
+            for path, query in zip(paths, mix, strict=True)
         ],
     }
 

@@ -6,7 +6,6 @@ alone: stripping combining marks from Thai destroys words (``ร็อคกี�
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -26,14 +25,12 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
-@lru_cache(maxsize=8192)
 def _fold_char(char: str, keep_accents: bool) -> str:
     """Return one character as :func:`fold` turns it (one or more characters).
 
     Its compatibility form, case-folded; anything but a letter, mark or number a space;
-    Latin letters to ASCII unless accents are kept. The one cache of every folding: a text
-    repeats a few dozen distinct characters, and folding each afresh was most of a Thai
-    search page's time (2 ms per snippet).
+    Latin letters to ASCII unless accents are kept. Called once per character met: the
+    translation tables below are the cache of every folding.
     """
     pieces = []
     for piece in unicodedata.normalize("NFKC", char).casefold():
