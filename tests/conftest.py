@@ -1,8 +1,10 @@
 """Shared fixtures of the suite."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from .factories import make_catalogue
 
@@ -14,6 +16,16 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_interface_language():
+    # A request through the test client leaves its interface language active in the thread
+    # (LocaleMiddleware activates it, nothing deactivates it): a test that follows a /da/
+    # page would otherwise name languages in Danish.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
