@@ -269,6 +269,9 @@ class PagesFigures:
     baseline_note: str
     pages: list[PageFigures]
     search: list[tuple[SearchQuery, PageFigures]]
+    # The baseline again, a few requests after each query of the search mix: its p50 over the
+    # mix's minutes shows whether the machine's speed moved since the baseline was measured.
+    baseline_during_search: Timing = field(default_factory=Timing)
 
     @property
     def reference_p50_ms(self) -> float | None:
@@ -282,12 +285,15 @@ class PagesFigures:
         search_ok = [figures for _, figures in self.search if figures.available]
         everything = Timing([ms for figures in search_ok for ms in figures.timing.samples_ms])
         everything_sql = Timing([ms for figures in search_ok for ms in figures.sql.samples_ms])
+        during = self.baseline_during_search
         mix = {
             "p50_ms": round(everything.p50, 2),
             "p95_ms": round(everything.p95, 2),
             "max_ms": round(everything.max, 2),
             **sql_figures(everything, everything_sql),
             **latency_to_reference(everything, healthz_p50),
+            "healthz_during_p50_ms": round(during.p50, 3) if during.samples_ms else None,
+            "p95_to_healthz_during_p50": ratio(everything.p95, during.p50),
         }
         return {
             "baseline": {
@@ -369,20 +375,31 @@ def _measure_pages(
             for name, url in urls.items()
         ]
         list_url = urls["list"]
-        search = [
-            (
-                query,
-                measure_page(
-                    client,
-                    f"search {query.kind}",
-                    f"{list_url}?{urlencode({'q': query.text})}",
-                    repeats=search_repeats,
-                    budget=budget / 3,
-                ),
+        search, during = [], Timing()
+        for query in search_mix(spec):
+            figures = measure_page(
+                client,
+                f"search {query.kind}",
+                f"{list_url}?{urlencode({'q': query.text})}",
+                repeats=search_repeats,
+                budget=budget / 3,
             )
-            for query in search_mix(spec)
-        ]
-    return PagesFigures(baseline, note, pages, search)
+            search.append((query, figures))
+            during.samples_ms += _baseline_samples(client, baseline.url, BASELINE_SAMPLES_PER_QUERY)
+    return PagesFigures(baseline, note, pages, search, during)
+
+
+# Baseline requests after each query of the search mix (21 queries: 420 samples).
+BASELINE_SAMPLES_PER_QUERY = 20
+
+
+def _baseline_samples(client: Client, url: str, count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
 
 
 def catalogue_counts() -> dict[str, int]:

@@ -102,6 +102,13 @@ def search_lines(result: dict) -> list[str]:
     rows.append(["ALL", "", "", *overall, *peer_overall])
     headers = ["kind", "lang", "query", *LATENCY_HEADERS, "peer p50", "peer p95", "peer hits"]
     out += table(headers, rows)
+    if search.get("healthz_during_p50_ms"):
+        out.append(
+            f"/healthz p50 sampled after each query of the mix: "
+            f"{fmt(search['healthz_during_p50_ms'], ' ms')} (at the start: "
+            f"{fmt(result['baseline'].get('p50_ms'), ' ms')}); the mix's p95 is "
+            f"{fmt(search['p95_to_healthz_during_p50'])}× that"
+        )
     if peer.get("available"):
         out.append(
             f"Peer mix as multiples of /healthz p50: p50 {fmt(peer['p50_to_healthz_p50'])}×, "

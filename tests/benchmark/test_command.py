@@ -128,6 +128,14 @@ def test_search_mix(figures):
     assert {"p50_ms", "p95_ms", "max_ms"} <= set(figures["search"])
 
 
+def test_healthz_is_sampled_again_during_the_search_mix(figures):
+    # The mix's p95 also over /healthz measured between its queries: the machine's drift shows.
+    search = figures["search"]
+    assert search["healthz_during_p50_ms"] > 0
+    expected = search["p95_ms"] / search["healthz_during_p50_ms"]
+    assert search["p95_to_healthz_during_p50"] == pytest.approx(expected, rel=0.02)
+
+
 def _assert_sane_relative_figures(figures: dict) -> None:
     assert set(figures) >= RELATIVE_KEYS
     # The statements run inside the request: their time is a part of the page's.
@@ -216,6 +224,7 @@ def test_the_text_report_prints_the_new_tables(figures):
     assert "p95 ×hz" in text
     assert "peer p50" in text
     assert "Peer: " in text
+    assert "/healthz p50 sampled after each query of the mix" in text
     if figures["server"]["available"]:
         assert "p99/p50" in text
 
