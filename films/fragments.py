@@ -1,12 +1,16 @@
-"""Cached HTML fragments of public pages: each film's card, keyed by the catalogue generation.
+"""Film cards of list and search pages: each film's summary, cached HTML keyed by the generation.
 
 A list or search page shows twelve cards; rendering them through templates cost more than
 the search that found them (docs/performance.md). A card shows only what the catalogue
 generation (films/caching.py) covers, in the active interface language, so its HTML is
 cached under both and reused by every page that lists the film: the list, its other
-pages, any search. What a search adds to a card (the title or snippet that matched) is
-rendered around it each time, in ``includes/film_card.html``.
+pages, any search. A page therefore needs only its films' ids: a :class:`FilmCard` per
+film, and a film is read from the database only when its card is not in the cache. What
+a search adds to a card (the title or snippet that matched) is rendered around it each
+time, in ``includes/film_card.html``.
 """
+
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
@@ -15,35 +19,60 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .caching import CACHE_SECONDS, catalogue_generation
+from .models import Film
 from .models.catalogue import listed_synopses
 
 CARD_PREFIX = "films:card:v1"
 CARD_TEMPLATE = "includes/film_card_summary.html"
 
 
+@dataclass(eq=False)
+class FilmCard:
+    """One film of a list or search page: its id, its cached summary and what a search matched.
+
+    The match attributes are those a search gives each film it found
+    (films/search/queries.py ``SearchResults``); a plain list leaves them empty.
+    """
+
+    pk: int
+    card_html: str = ""
+    title_rank: int = 0
+    text_rank: float = 0.0
+    matched_synopsis_id: int | None = None
+    match_title: str | None = None
+    match_title_language: str | None = None
+    match_title_kind: str | None = None
+    match_title_near: bool = False
+    match_title_label: str = ""
+    match_language: str | None = None
+    match_snippet: str = ""
+
+
 def card_key(film_pk: int, generation: int, language: str) -> str:
     return f"{CARD_PREFIX}:{generation}:{language}:{film_pk}"
 
 
-def attach_cards(films: list) -> None:
-    """Give each film ``card_html``: its card's summary, from the cache or rendered and stored.
+def attach_cards(cards: list) -> None:
+    """Give each card (or film) ``card_html``: its summary, from the cache or rendered and stored.
 
     One cache round trip for the whole page (``get_many``), one more to store what was
-    missing; only the films whose card is missing have their synopsis languages read (the
-    list's films come without them: ``Film.objects.for_cards()``).
+    missing; only the films whose card is missing are read, with their synopsis languages.
     """
-    if not films:
+    if not cards:
         return
     generation, language = catalogue_generation().value, get_language() or ""
-    keys = {film.pk: card_key(film.pk, generation, language) for film in films}
+    keys = {card.pk: card_key(card.pk, generation, language) for card in cards}
     found = cache.get_many(list(keys.values()))
-    missing = [film for film in films if keys[film.pk] not in found]
-    missing_languages = [film for film in missing if not hasattr(film, "listed_synopses")]
-    if missing_languages:
-        prefetch_related_objects(missing_languages, listed_synopses())
-    rendered = {keys[film.pk]: render_to_string(CARD_TEMPLATE, {"film": film}) for film in missing}
-    for film in films:
-        html = found.get(keys[film.pk]) or rendered[keys[film.pk]]
-        film.card_html = mark_safe(html)  # noqa: S308 - rendered by our own template
+    missing = [card.pk for card in cards if keys[card.pk] not in found]
+    rendered = {}
+    if missing:
+        films = list(Film.objects.for_cards().filter(pk__in=missing))
+        prefetch_related_objects(films, listed_synopses())
+        rendered = {
+            keys[film.pk]: render_to_string(CARD_TEMPLATE, {"film": film}) for film in films
+        }
+    for card in cards:
+        html = found.get(keys[card.pk]) or rendered.get(keys[card.pk], "")
+        card.card_html = mark_safe(html)  # noqa: S308 - rendered by our own template
     if rendered:
         cache.set_many(rendered, CACHE_SECONDS)

@@ -14,12 +14,13 @@ from django_filters.views import FilterView
 
 from .caching import CACHE_SECONDS, catalogue_generation, language_totals
 from .filters import FilmFilter
-from .fragments import attach_cards
+from .fragments import FilmCard, attach_cards
 from .languages import preferred_order
 from .languages.display import display_name
 from .models import Film, Franchise, TitleKind
 from .pagecache import conditional_page
 from .pagination import FRANCHISE_PAGE_SIZE, PAGE_SIZE, CataloguePaginator
+from .search.queries import SearchResults
 
 
 @method_decorator(conditional_page(), name="dispatch")
@@ -31,12 +32,24 @@ class FilmListView(FilterView):
     context_object_name = "films"
 
     def get_queryset(self):
-        return Film.objects.for_cards()
+        return Film.objects.all()
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page shows cached cards (films/fragments.py): it reads its films' ids, not its
+        # films. A search's hits hold them already (films/search/queries.py SearchResults).
+        if isinstance(queryset, SearchResults):
+            queryset = queryset.as_cards()
+        else:
+            queryset = queryset.values_list("pk", flat=True)
+        return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # A search page's films arrive with their snippets (films/search/queries.py SearchResults).
-        context["films"] = list(context["object_list"])
+        # A search page's cards arrive with what matched and their snippets.
+        context["films"] = [
+            item if isinstance(item, FilmCard) else FilmCard(item)
+            for item in context["object_list"]
+        ]
         attach_cards(context["films"])
         context["search_capped"] = getattr(self.object_list, "capped", False)
         context["query"] = self.filterset.active_query

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from .factories import make_search_examples
+from .listing import listed_films
 from .test_views import make_films
 
 API = reverse("api:film-list")
@@ -35,7 +36,7 @@ def test_api_list_shape(client, catalogue):
     ],
 )
 def test_api_list_matches_the_html_list(client, catalogue, params):
-    html_slugs = [film.slug for film in client.get(LIST, params).context["films"]]
+    html_slugs = [film.slug for film in listed_films(client.get(LIST, params))]
     api_slugs = [film["slug"] for film in client.get(API, params).json()["results"]]
     assert api_slugs == html_slugs
 

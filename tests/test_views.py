@@ -7,12 +7,13 @@ from films.templatetags.films_tags import synopsis_blocks
 from films.views import FranchiseDetailView
 
 from .factories import FilmFactory, FilmTitleFactory, FranchiseFactory, SynopsisFactory
+from .listing import listed_films
 
 LIST = reverse("films:film-list")
 
 
 def listed_slugs(response) -> list[str]:
-    return [film.slug for film in response.context["films"]]
+    return [film.slug for film in listed_films(response)]
 
 
 def test_root_redirects_to_the_film_list(client):

@@ -12,6 +12,7 @@ from django.db import connection, connections, router
 from django.db.models import F
 
 from ..caching import language_counts
+from ..fragments import FilmCard
 from ..languages import (
     FALLBACK_CONFIG,
     LANGUAGES,
@@ -269,19 +270,28 @@ class SearchResults:
 
     Ranking happens once, over capped candidate sets (:func:`title_hits`,
     :func:`text_hits`); a page then loads only its own films, in one query plus the
-    prefetches of ``films``. ``capped`` says more synopses matched than were ranked.
+    prefetches of ``films`` (the API), or none at all as cards (:meth:`as_cards`, the
+    HTML list). ``capped`` says more synopses matched than were ranked.
     """
 
     ordered = True  # for Paginator: the order is the ranking
 
     def __init__(
-        self, films, hits: list[FilmHit], *, capped: bool, query: ParsedQuery, tsquery=None
+        self,
+        films,
+        hits: list[FilmHit],
+        *,
+        capped: bool,
+        query: ParsedQuery,
+        tsquery=None,
+        cards: bool = False,
     ) -> None:
         self.films = films
         self.hits = hits
         self.capped = capped
         self.query = query
         self.tsquery = tsquery
+        self.cards = cards
 
     def count(self) -> int:
         return len(self.hits)
@@ -298,14 +308,32 @@ class SearchResults:
             return self._load(self.hits[index])
         return self._load([self.hits[index]])[0]
 
+    def _replace(self, hits: list[FilmHit], *, cards: bool) -> "SearchResults":
+        return SearchResults(
+            self.films,
+            hits,
+            capped=self.capped,
+            query=self.query,
+            tsquery=self.tsquery,
+            cards=cards,
+        )
+
+    def as_cards(self) -> "SearchResults":
+        """The same results, a page of which is :class:`FilmCard` records, not films: the hits
+        hold each film's id, and its card's HTML is cached (films/fragments.py)."""
+        return self._replace(self.hits, cards=True)
+
     def _load(self, hits: list[FilmHit], *, snippets: bool = True) -> list:
-        """The films of ``hits``, in order, with their match attributes (and snippets)."""
+        """The films (or cards) of ``hits``, in order, with their match attributes (and
+        snippets)."""
         if not hits:
             return []
-        by_id = {film.pk: film for film in self.films.filter(pk__in=[h.film_id for h in hits])}
-        films = []
-        for hit in hits:
-            film = by_id[hit.film_id]
+        if self.cards:
+            found = [FilmCard(hit.film_id) for hit in hits]
+        else:
+            by_id = {film.pk: film for film in self.films.filter(pk__in=[h.film_id for h in hits])}
+            found = [by_id[hit.film_id] for hit in hits]
+        for film, hit in zip(found, hits, strict=True):
             film.title_rank = hit.title_tier
             film.text_rank = hit.text_rank
             film.matched_synopsis_id = hit.synopsis_id
@@ -315,10 +343,9 @@ class SearchResults:
             film.match_title_kind = match.kind if match else None
             film.match_title_near = bool(match and match.near)
             film.match_title_label = match.label if match else ""
-            films.append(film)
         if snippets:
-            attach_snippets(films, self.query, tsquery=self.tsquery)
-        return films
+            attach_snippets(found, self.query, tsquery=self.tsquery)
+        return found
 
     def in_order_of(self, films) -> "SearchResults":
         """The same films in the order of ``films`` (an ordering the visitor chose)."""
@@ -326,9 +353,7 @@ class SearchResults:
         ordered = films.filter(pk__in=ids).values_list("pk", flat=True)
         position = {pk: index for index, pk in enumerate(ordered)}
         hits = sorted(self.hits, key=lambda hit: position[hit.film_id])
-        return SearchResults(
-            self.films, hits, capped=self.capped, query=self.query, tsquery=self.tsquery
-        )
+        return self._replace(hits, cards=self.cards)
 
 
 def _merge(by_film: dict[int, FilmHit], hits: list[FilmHit]) -> None:
