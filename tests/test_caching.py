@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
@@ -177,6 +178,28 @@ def test_the_bypass_header_works_only_when_enabled(client, catalogue, count_quer
     assert queries > 1
 
 
+def test_a_bypassed_page_is_a_visitors_page_rendered_afresh(client, catalogue, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_BYPASS = True
+    settings.PAGE_GENERATION_SECONDS = 60
+    url = reverse("films:film-list")
+    etag = client.get(url).headers["ETag"]  # cached, with the generation read for visitors
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"X-Page-Cache-Bypass": "1", "If-None-Match": etag})
+    # Rendered (no 304, not the cached copy), by the generation the visitors' pages use.
+    assert response.status_code == 200 and "Rocky" in response.content.decode()
+    assert queries.captured_queries
+    assert not [q for q in queries.captured_queries if "cataloguegeneration" in q["sql"]]
+    # Not stored either: after it, a visitor's page is rendered.
+    cache.clear()
+    client.get(url, headers={"X-Page-Cache-Bypass": "1"})
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert queries.captured_queries
+
+
 @pytest.mark.django_db
 def test_the_franchise_menu_holds_the_largest_franchises_and_the_chosen_one(client, monkeypatch):
     monkeypatch.setattr("films.caching.FRANCHISE_MENU_SIZE", 2)
@@ -256,6 +279,7 @@ def test_the_count_of_every_film_is_cached_until_the_films_change(client, settin
     from django.test.utils import CaptureQueriesContext
 
     settings.PAGE_CACHE_BYPASS = True
+    settings.PAGE_GENERATION_SECONDS = 0
     FilmFactory.create_batch(3)
     get = lambda: client.get(url, headers={"X-Page-Cache-Bypass": "1"})  # noqa: E731
     get()
