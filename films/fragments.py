@@ -53,10 +53,11 @@ def card_key(film_pk: int, generation: int, language: str) -> str:
 
 
 def attach_cards(cards: list) -> None:
-    """Give each card (or film) ``card_html``: its summary, from the cache or rendered and stored.
+    """Give each card ``card_html``: its film's summary, from the cache or rendered and stored.
 
     One cache round trip for the whole page (``get_many``), one more to store what was
     missing; only the films whose card is missing are read, with their synopsis languages.
+    A card whose film no longer exists gets "".
     """
     if not cards:
         return

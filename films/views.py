@@ -46,11 +46,13 @@ class FilmListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A search page's cards arrive with what matched and their snippets.
-        context["films"] = [
+        cards = [
             item if isinstance(item, FilmCard) else FilmCard(item)
             for item in context["object_list"]
         ]
-        attach_cards(context["films"])
+        attach_cards(cards)
+        # A film deleted since its page was counted has no card: left out, not an empty one.
+        context["films"] = [card for card in cards if card.card_html]
         context["search_capped"] = getattr(self.object_list, "capped", False)
         context["query"] = self.filterset.active_query
         # The filters in force, for the heading, the header search and "Clear all".

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from films.filters import PlainSelect
-from films.fragments import CARD_PREFIX
+from films.fragments import CARD_PREFIX, FilmCard, attach_cards
 from films.models import Film
 
 BYPASS = {"X-Page-Cache-Bypass": "1"}
@@ -157,3 +157,12 @@ def test_filter_fields_are_cached_per_filters_sent_generation_and_language(clien
     assert ("sv", "") in language_options(get("/en/films/", language="da"))
     # The interface language: labels in Danish under /da/.
     assert "Alle sprog" in get("/da/films/", language="da").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_card_whose_film_no_longer_exists_is_empty(catalogue):
+    # A film deleted between a page's count and its cards: the page leaves it out.
+    cards = [FilmCard(Film.objects.get(slug="rocky-iv").pk), FilmCard(10**9)]
+    attach_cards(cards)
+    assert "Rocky IV" in cards[0].card_html
+    assert cards[1].card_html == ""
