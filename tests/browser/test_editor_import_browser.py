@@ -8,10 +8,13 @@ Screenshots go to test-artifacts/.
 """
 
 import threading
+import time
 
 import pytest
-from django.db import connections
+from django.db import OperationalError, connection, connections
+from django.db.backends.signals import connection_created
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.utils import is_locked_database_exception
 
 from films.models import KnowledgeKind, ReviewStatus, Synopsis
 
@@ -27,18 +30,24 @@ GERMAN = "Apollo Creed kämpft wieder um den Titel und gewinnt nach zwölf harte
 
 @pytest.fixture
 def worker(transactional_db):
-    """Run the database worker's own loop until the import is done (``run(until)``).
+    """Run the database worker's own loop while ``until`` waits (``run(until)``).
 
-    Stopped in between: on SQLite the live server and the worker share one in-memory
-    database, which cannot take two writers' transactions at once.
+    In batch mode: it stops as soon as no task is left, so it is not polling when the page,
+    seeing the import done, reloads. On SQLite the live server and the worker share one
+    in-memory database, which refuses a second writer at once ("database table is locked",
+    no busy timeout): a reload that met the worker's poll answered 503.
     """
     started = []
+    # Readers of the shared in-memory database take table locks a writer cannot wait for:
+    # the page's progress polls made the import's own writes fail. Uncommitted reads take none.
+    connection_created.connect(_read_uncommitted)
+    _read_uncommitted(connection)
 
     def run(until) -> None:
         loop = Worker(
             queue_names=["default"],
             interval=0.2,
-            batch=False,
+            batch=True,
             backend_name="default",
             startup_delay=False,
             max_tasks=None,
@@ -48,7 +57,16 @@ def worker(transactional_db):
 
         def target() -> None:
             try:
-                loop.run()
+                while True:
+                    try:
+                        loop.run()
+                        return
+                    except OperationalError as error:
+                        # The worker retries a locked database inside its transaction, not
+                        # when the shared in-memory database refuses its BEGIN.
+                        if not is_locked_database_exception(error):
+                            raise
+                        time.sleep(0.2)
             finally:
                 connections.close_all()  # the thread's own connection, or the test database stays
 
@@ -65,6 +83,13 @@ def worker(transactional_db):
     for loop, thread in started:
         loop.running = False
         thread.join(timeout=30)
+    connection_created.disconnect(_read_uncommitted)
+
+
+def _read_uncommitted(connection, **kwargs) -> None:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
 
 
 def test_an_editor_imports_reviews_and_sees_history(
