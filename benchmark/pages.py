@@ -385,21 +385,13 @@ def _measure_pages(
                 budget=budget / 3,
             )
             search.append((query, figures))
-            during.samples_ms += _baseline_samples(client, baseline.url, BASELINE_SAMPLES_PER_QUERY)
+            again = measure_page(client, baseline.name, baseline.url, repeats=BASELINE_REPEATS)
+            during.samples_ms += again.timing.samples_ms
     return PagesFigures(baseline, note, pages, search, during)
 
 
 # Baseline requests after each query of the search mix (21 queries: 420 samples).
-BASELINE_SAMPLES_PER_QUERY = 20
-
-
-def _baseline_samples(client: Client, url: str, count: int) -> list[float]:
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter()
-        client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+BASELINE_REPEATS = 20
 
 
 def catalogue_counts() -> dict[str, int]:

@@ -13,14 +13,12 @@ time, in ``includes/film_card.html``.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .caching import CACHE_SECONDS, catalogue_generation
 from .models import Film
-from .models.catalogue import listed_synopses
 
 CARD_PREFIX = "films:card:v1"
 CARD_TEMPLATE = "includes/film_card_summary.html"
@@ -67,8 +65,7 @@ def attach_cards(cards: list) -> None:
     missing = [card.pk for card in cards if keys[card.pk] not in found]
     rendered = {}
     if missing:
-        films = list(Film.objects.for_cards().filter(pk__in=missing))
-        prefetch_related_objects(films, listed_synopses())
+        films = Film.objects.public().filter(pk__in=missing)
         rendered = {
             keys[film.pk]: render_to_string(CARD_TEMPLATE, {"film": film}) for film in films
         }

@@ -51,8 +51,7 @@ class FilmQuerySet(models.QuerySet):
         return self.for_cards().prefetch_related(listed_synopses())
 
     def for_cards(self) -> "FilmQuerySet":
-        """Return films for cards cached per film (films/fragments.py), which reads the
-        synopsis languages of a card it has to render."""
+        """Return films with their franchise, as a card shows them (films/fragments.py)."""
         return self.select_related("franchise")
 
     def with_language(self, language: str) -> "FilmQuerySet":
