@@ -6,18 +6,21 @@ generation (films/caching.py) covers, in the active interface language, so its H
 cached under both and reused by every page that lists the film: the list, its other
 pages, any search. A page therefore needs only its films' ids: a :class:`FilmCard` per
 film, and a film is read from the database only when its card is not in the cache. What
-a search adds to a card (the title or snippet that matched) is rendered around it each
-time, in ``includes/film_card.html``.
+a search adds to a card (the title or snippet that matched) is rendered after it each
+time, by :meth:`FilmCard.match_html`: two short paragraphs, which cost a search page more
+through a template include per card than the search's ranking did.
 """
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from .caching import CACHE_SECONDS, catalogue_generation
+from .languages.display import display_name
 from .models import Film
 
 CARD_PREFIX = "films:card:v1"
@@ -44,6 +47,27 @@ class FilmCard:
     match_title_label: str = ""
     match_language: str | None = None
     match_snippet: str = ""
+
+    def match_html(self) -> SafeString:
+        """What the search matched: the title, then the snippet (already escaped and marked,
+        films/search/analysis.py), each marked with its language; "" on a plain list."""
+        title = snippet = SafeString()
+        if self.match_title:
+            title = format_html(
+                '<p class="match-title">{}: <span lang="{}">{}</span></p>',
+                self.match_title_label,
+                self.match_title_language,
+                self.match_title,
+            )
+        if self.match_snippet:
+            snippet = format_html(
+                '<p class="snippet"><span class="snippet-lang">{}:</span> '
+                '<span lang="{}">{}</span></p>',
+                gettext("Matched in %(lang)s") % {"lang": display_name(self.match_language or "")},
+                self.match_language,
+                mark_safe(self.match_snippet),  # noqa: S308 - escaped and marked by the search
+            )
+        return title + snippet
 
 
 def card_key(film_pk: int, generation: int, language: str) -> str:

@@ -545,6 +545,19 @@ def test_folded_snippet_words_are_kept_untracked_and_bounded(monkeypatch):
     assert not gc.is_tracked(known)
 
 
+def test_stemmed_snippet_words_are_kept_per_algorithm_untracked_and_bounded(monkeypatch):
+    monkeypatch.setattr(analysis_module, "_STEMMED_WORDS", {})
+    monkeypatch.setattr(analysis_module, "_FOLDED_WORDS_SIZE", 3)
+    stems = analysis_module._stemmed_words
+    assert stems(["Boxers", "boxing", "Boxers"], "english", False) == ["boxer", "box", "boxer"]
+    assert stems(["Boxers"], "", False) == ["boxers"]  # not stemmed: another entry
+    # Emptied when the new words would overflow it, then the text's words kept.
+    assert stems(["dancers", "Runs"], "english", False) == ["dancer", "run"]
+    known = analysis_module._STEMMED_WORDS[("english", False)]
+    assert known == {"dancers": "dancer", "Runs": "run"}
+    assert not gc.is_tracked(known)
+
+
 def test_a_typo_is_not_corrected_when_a_title_matches(search_catalogue):
     FilmFactory(title="Roky", slug="roky", year=2001)
     assert slugs("Roky") == ["roky"]

@@ -224,11 +224,12 @@ SNIPPET_LEAD = 6
 SNIPPET_WORDS = 40
 
 
-# Words of snippets as folded, per accent rule: plain dicts of strings, which the garbage
-# collector does not track (an lru_cache's 65,536 entries were 65,536 lists every full
-# collection walked); emptied when full.
+# Words of snippets as folded, per accent rule, and as stemmed, per algorithm and accent rule:
+# plain dicts of strings, which the garbage collector does not track (an lru_cache's 65,536
+# entries were 65,536 lists every full collection walked); emptied when full.
 _FOLDED_WORDS: dict[bool, dict[str, str]] = {False: {}, True: {}}
 _FOLDED_WORDS_SIZE = 65536
+_STEMMED_WORDS: dict[tuple[str, bool], dict[str, str]] = {}
 
 
 def _folded_word(word: str, keep_accents: bool) -> str:
@@ -239,6 +240,24 @@ def _folded_word(word: str, keep_accents: bool) -> str:
             known.clear()
         folded = known[word] = fold(word, keep_accents=keep_accents)
     return folded
+
+
+def _stemmed_words(words: list[str], algorithm: str, keep_accents: bool) -> list[str]:
+    """``words`` folded and stemmed as the index holds them; each distinct word once per process.
+
+    A page's snippets stem every word of twelve texts, and the same words recur from text to
+    text: a dictionary read per word costs a fraction of folding and stemming it again.
+    """
+    known = _STEMMED_WORDS.setdefault((algorithm, keep_accents), {})
+    stems = [known.get(word) for word in words]
+    if None not in stems:
+        return stems
+    new = list(dict.fromkeys(word for word, stem in zip(words, stems, strict=True) if stem is None))
+    if len(known) + len(new) > _FOLDED_WORDS_SIZE:
+        known.clear()
+    folded = [_folded_word(word, keep_accents) for word in new]
+    known.update(zip(new, stem_words(folded, algorithm), strict=True))
+    return [known[word] for word in words]
 
 
 @lru_cache(maxsize=256)
@@ -267,11 +286,11 @@ def stemmed_snippet(
     text = strip_controls(text)  # a row written past Synopsis.save(): no markers in the page
     algorithm, keep = stemmer_for(language), keeps_accents(language)
     wanted = _wanted_stems(query, algorithm, keep)
-    tokens = list(_TEXT_WORD.finditer(text))
-    stems = stem_words([_folded_word(token.group(), keep) for token in tokens], algorithm)
+    stems = _stemmed_words(_TEXT_WORD.findall(text), algorithm, keep)
     hits = [index for index, stem in enumerate(stems) if stem in wanted]
     if not hits:
         return None
+    tokens = list(_TEXT_WORD.finditer(text))
     # One run around the first match; two shorter ones when another is beyond it.
     far = [hit for hit in hits if hit >= hits[0] - SNIPPET_LEAD + SNIPPET_WORDS]
     runs = [hits[0], far[0]] if far and fragments > 1 else [hits[0]]

@@ -9,9 +9,10 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from films.languages import WEB_FONTS, native_name
@@ -51,28 +52,31 @@ def language_name(tag: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def language_facets(context, counts) -> list[dict]:
-    """Each (code, name, count) of ``counts`` with the list's URL filtered to that language.
+def language_facets(context, counts) -> SafeString:
+    """A list item per (code, name, count) of ``counts``: the list filtered to that language.
 
-    What ``{% querystring language=code page=None %}`` gives, built once for every language
-    (a query string copied and re-encoded per language was a tenth of a page's rendering).
+    Each link is what ``{% querystring language=code page=None %}`` gives, built once for
+    every language, and the items are rendered here, not by a template loop: a query string
+    copied and re-encoded per language, then five template nodes per item, were a sixth of
+    a search page's rendering (docs/performance.md).
     """
     request = context["request"]
     query = request.GET.copy()
     query.pop("page", None)
     current = request.GET.get("language")
-    facets = []
+    items = []
     for code, _name, count in counts:
         query["language"] = code
-        facets.append(
-            {
-                "code": code,
-                "count": count,
-                "url": f"?{query.urlencode()}",
-                "current": code == current,
-            }
+        items.append(
+            format_html(
+                '<li><a href="?{}"{}>{}</a> <span class="count">{}</span></li>',
+                query.urlencode(),
+                mark_safe(' aria-current="true"') if code == current else "",
+                language_label(code),
+                localize(count),
+            )
         )
-    return facets
+    return mark_safe("\n".join(items))
 
 
 @register.filter
@@ -128,6 +132,46 @@ def language_alternates(context) -> list[dict[str, str]]:
             }
         )
     return alternates
+
+
+@register.filter
+def hreflang_links(alternates: list[dict[str, str]]) -> SafeString:
+    """The ``<link rel="alternate">`` of each of :func:`language_alternates` (the page's head)."""
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        ((alternate["code"], alternate["url"]) for alternate in alternates),
+    )
+
+
+@register.filter
+def current_language_name(alternates: list[dict[str, str]]) -> SafeString:
+    """The interface language's own name, marked with its language (the switcher's label)."""
+    return format_html_join(
+        "",
+        '<span lang="{}">{}</span>',
+        ((a["code"], a["name"]) for a in alternates if a["current"]),
+    )
+
+
+@register.filter
+def language_switcher_items(alternates: list[dict[str, str]]) -> SafeString:
+    """A list item linking the page in each interface language (x-default has no name)."""
+    return format_html_join(
+        "\n        ",
+        '<li><a href="{}" hreflang="{}" lang="{}"{}>{}</a></li>',
+        (
+            (
+                a["url"],
+                a["code"],
+                a["code"],
+                mark_safe(' aria-current="true"') if a["current"] else "",
+                a["name"],
+            )
+            for a in alternates
+            if a["name"]
+        ),
+    )
 
 
 @lru_cache(maxsize=4096)
