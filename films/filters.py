@@ -6,8 +6,8 @@ import django_filters
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 from django_filters.fields import RangeField
 
 from .caching import franchise_choices, franchise_name, language_counts
@@ -150,6 +150,19 @@ class FilmFilter(django_filters.FilterSet):
         self.filters["language"].extra["choices"] = [
             (code, f"{name} · {count}") for code, name, count in self.language_counts
         ]
+
+    # Form classes by interface language and language menu, a few at a time: django-filter
+    # builds a class, and a field per filter, for every request (docs/performance.md).
+    _form_classes: dict[tuple, type] = {}
+
+    def get_form_class(self):
+        key = (get_language(), tuple(self.filters["language"].extra["choices"]))
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            if len(self._form_classes) >= 16:
+                self._form_classes.clear()
+            form_class = self._form_classes[key] = super().get_form_class()
+        return form_class
 
     @property
     def qs(self):

@@ -1,6 +1,7 @@
 """FilmFilter on its own: parameters → films in order, or → form errors."""
 
 import pytest
+from django.utils import translation
 
 from films import caching
 from films.filters import FilmFilter
@@ -107,3 +108,22 @@ def test_franchise_menu_keeps_a_franchise_chosen_outside_it(db, monkeypatch):
     assert small.slug not in menu
     chosen = str(filtered({"franchise": small.slug}).form["franchise"])
     assert f'<option value="{small.slug}" selected>Small</option>' in chosen
+
+
+def test_form_classes_are_reused_per_interface_language_and_menu_and_forms_stay_apart(
+    catalogue, monkeypatch
+):
+    monkeypatch.setattr(FilmFilter, "_form_classes", {})
+    first, second = filtered({"year_min": "1980"}), filtered({"year_min": "abc"})
+    assert type(first.form) is type(second.form)
+    # Each form has its own fields and data: one's errors are not the other's.
+    assert first.is_valid() and not second.is_valid()
+    assert first.form.fields is not second.form.fields
+    with translation.override("da"):
+        danish = filtered({})
+        assert type(danish.form) is not type(first.form)
+        assert str(danish.form.fields["language"].empty_label) == "Alle sprog"
+    # A new language in the catalogue is a new menu, so a new class; at most 16 are kept.
+    monkeypatch.setattr(FilmFilter, "_form_classes", {(str(n), ()): object for n in range(16)})
+    assert filtered({}).is_valid()
+    assert len(FilmFilter._form_classes) == 1

@@ -67,6 +67,16 @@ def test_film_list_shows_languages_badge_and_counts(client, catalogue):
     assert "Pending secret" not in html
 
 
+def test_language_facets_keep_the_search_and_filters_drop_the_page_and_mark_the_current(
+    client, catalogue
+):
+    html = client.get(LIST, {"q": "boxer", "kind": "film", "language": "da", "page": 1}).content
+    facets = html.decode().split('class="facets"')[1].split("</section>")[0]
+    assert 'href="?q=boxer&amp;kind=film&amp;language=en"' in facets
+    assert re.search(r'href="\?q=boxer&amp;kind=film&amp;language=da" aria-current="true"', facets)
+    assert "page=" not in facets
+
+
 def test_search_shows_the_snippet_and_its_language(client, catalogue):
     html = client.get(LIST, {"q": "Miyagi"}).content.decode()
     assert "Matched in English:" in html

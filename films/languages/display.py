@@ -5,7 +5,9 @@
 ``LANG_INFO`` name); the few it lacks are in the project's catalogue (docs/interface.md).
 """
 
-from django.utils.translation import gettext, gettext_noop
+from functools import lru_cache
+
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from . import english_name, native_name
 
@@ -34,6 +36,13 @@ def translated_name(tag: str) -> str:
 
 def display_name(tag: str) -> str:
     """Return "Thai — ไทย": the name in the interface language, then the language's own."""
+    return _display_name(tag, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _display_name(tag: str, interface_language: str | None) -> str:
+    # Per interface language (translated_name reads the active one): a search page names
+    # every language of its filter menu and of each snippet.
     translated, own = translated_name(tag), native_name(tag)
     if translated.casefold() == own.casefold():
         return own

@@ -55,22 +55,29 @@ def language_name(tag: str) -> str:
 def language_facets(context, counts) -> SafeString:
     """A list item per (code, name, count) of ``counts``: the list filtered to that language.
 
-    Each link is what ``{% querystring language=code page=None %}`` gives, built once for
-    every language, and the items are rendered here, not by a template loop: a query string
-    copied and re-encoded per language, then five template nodes per item, were a sixth of
-    a search page's rendering (docs/performance.md).
+    Each link is what ``{% querystring language=code page=None %}`` gives (the language
+    last), and the items are rendered here, not by a template loop: a query string copied
+    and re-encoded per language, then five template nodes per item, were a sixth of a search
+    page's rendering (docs/performance.md).
     """
     request = context["request"]
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Every parameter but the page and the language, encoded once; each link adds its language.
+    kept = urlencode(
+        [
+            (k, v)
+            for k, values in request.GET.lists()
+            if k not in {"page", "language"}
+            for v in values
+        ]
+    )
     current = request.GET.get("language")
     items = []
     for code, _name, count in counts:
-        query["language"] = code
+        link = urlencode({"language": code})
         items.append(
             format_html(
                 '<li><a href="?{}"{}>{}</a> <span class="count">{}</span></li>',
-                query.urlencode(),
+                f"{kept}&{link}" if kept else link,
                 mark_safe(' aria-current="true"') if code == current else "",
                 language_label(code),
                 localize(count),
