@@ -145,6 +145,11 @@ REPLICA_RETRY_SECONDS = float(os.environ.get("DJANGO_REPLICA_RETRY_SECONDS", "10
 # a replica has the primary to fall back to, so it gets less time (libpq's minimum is 2 s).
 DB_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
 REPLICA_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_REPLICA_CONNECT_TIMEOUT", "2"))
+# Runs on a connection after which psycopg prepares a statement bound on the server. Only the
+# search's text statement is bound there (films/search/prepared.py); Django's own cursors bind
+# on the client and are never prepared. 0 turns preparing off, for a pooler in transaction
+# mode that cannot keep prepared statements (PgBouncer before 1.21; docs/scaling.md).
+PREPARE_THRESHOLD = int(os.environ.get("DJANGO_PREPARE_THRESHOLD", "5")) or None
 for _alias, _database in DATABASES.items():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {})["connect_timeout"] = (
@@ -153,6 +158,7 @@ for _alias, _database in DATABASES.items():
         # No JIT: the capped search is planned as a full match (high cost, so PostgreSQL
         # compiles it, 6-8 ms) but stops after CANDIDATE_CAP rows, in less time than that.
         _database["OPTIONS"].setdefault("options", "-c jit=off")
+        _database["OPTIONS"].setdefault("prepare_threshold", PREPARE_THRESHOLD)
     if _database["ENGINE"] == "django.db.backends.sqlite3":
         # Wait for a competing writer instead of failing at once with "database is locked".
         _database.setdefault("OPTIONS", {})["timeout"] = 20

@@ -379,6 +379,23 @@ def test_postgres_query_holds_each_lexeme_once(db):
     assert sql == "%s::tsquery" and params[0].count("'berg'") == 1
 
 
+@pytest.mark.postgres
+def test_postgres_the_text_statement_is_prepared_once_and_answers_every_query_alike(db):
+    """Bound on the server, one shape of the text statement is planned once per connection."""
+    from django.db import connection
+
+    SynopsisFactory(language="en", text="A boxer trains in the rain before the fight.")
+    SynopsisFactory(language="en", text="A dancer trains at night.")
+    expected = {word: slugs(word) for word in ("boxer", "trains", "nothing")}
+    for _ in range(3):  # psycopg prepares a statement on its sixth run
+        assert {word: slugs(word) for word in expected} == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [text for (text,) in cursor.fetchall()]
+    assert [text for text in prepared if "step0 AS MATERIALIZED" in text]
+    assert len(expected["trains"]) == 2 and not expected["nothing"]
+
+
 @pytest.mark.parametrize(
     ("raw", "websearch"),
     [

@@ -33,6 +33,7 @@ from .analysis import (
     python_snippet,
     stemmed_snippet,
 )
+from .prepared import server_binding_cursor
 from .titles import TitleMatch, matching_titles, near_keys, restricted_to
 
 # PostgreSQL configs whose languages keep their accents (films/languages/table.py): their
@@ -226,8 +227,9 @@ def _pg_text_hits(synopses, cap: int) -> list[tuple]:
     # The titles are joined outside the CTEs, to at most cap + 1 rows, each by its primary
     # key: the planner expects every row of a CTE, not the LIMIT's, and hashed every film
     # for a plain join (13 ms of a 26 ms search at 50,000 films). The LIMIT 1 keeps the
-    # LATERAL subquery a subquery (a plain one is flattened into that same join).
-    with connections[router.db_for_read(Synopsis)].cursor() as cursor:
+    # LATERAL subquery a subquery (a plain one is flattened into that same join). Bound on
+    # the server, so that it is parsed and planned once per connection (films/search/prepared.py).
+    with server_binding_cursor(connections[router.db_for_read(Synopsis)]) as cursor:
         cursor.execute(
             f"WITH {', '.join(steps)} "
             "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank, hit.step "
