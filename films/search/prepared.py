@@ -9,14 +9,21 @@ language filter and the other filters change it), so psycopg prepares it once it
 five times on a connection, and PostgreSQL then plans it once: measured at a million
 synopses, its generic plan answered every word of the benchmark's mix as fast as a fresh
 plan did (docs/performance.md). Other statements keep Django's client-side binding.
+
+Its rows (up to CANDIDATE_CAP + 1 of them) come back in PostgreSQL's binary format, which
+psycopg loads faster than text: 0.4 ms less for 501 rows. A rank (``real``) then arrives as
+the exact value of its 32 bits (0.06079269945621490 rather than 0.0607927), which orders
+and ties exactly as before.
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
+from psycopg import pq
 
 
 def server_binding_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
-    """A Django cursor over psycopg's server-binding ``Cursor``, on ``connection`` (PostgreSQL).
+    """A Django cursor over psycopg's server-binding ``Cursor``, on ``connection`` (PostgreSQL),
+    its results in binary.
 
     Wrapped as Django wraps its own (execute wrappers, query logging in DEBUG and tests), so
     the statement is timed, logged and routed like any other.
@@ -27,6 +34,7 @@ def server_binding_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         cursor = ServerBindingCursor(connection.connection)
+    cursor.format = pq.Format.BINARY
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)
