@@ -151,12 +151,13 @@ class FilmFilter(django_filters.FilterSet):
             (code, f"{name} · {count}") for code, name, count in self.language_counts
         ]
 
-    # Form classes by interface language and language menu, a few at a time: django-filter
-    # builds a class, and a field per filter, for every request (docs/performance.md).
+    # Form classes by FilterSet class, interface language and language menu, a few at a time:
+    # django-filter builds a class, and a field per filter, for every request
+    # (docs/performance.md).
     _form_classes: dict[tuple, type] = {}
 
     def get_form_class(self):
-        key = (get_language(), tuple(self.filters["language"].extra["choices"]))
+        key = (type(self), get_language(), tuple(self.filters["language"].extra["choices"]))
         form_class = self._form_classes.get(key)
         if form_class is None:
             if len(self._form_classes) >= 16:

@@ -1,5 +1,6 @@
 """FilmFilter on its own: parameters → films in order, or → form errors."""
 
+import django_filters
 import pytest
 from django.utils import translation
 
@@ -124,6 +125,14 @@ def test_form_classes_are_reused_per_interface_language_and_menu_and_forms_stay_
         assert type(danish.form) is not type(first.form)
         assert str(danish.form.fields["language"].empty_label) == "Alle sprog"
     # A new language in the catalogue is a new menu, so a new class; at most 16 are kept.
-    monkeypatch.setattr(FilmFilter, "_form_classes", {(str(n), ()): object for n in range(16)})
+    full = {(FilmFilter, str(n), ()): object for n in range(16)}
+    monkeypatch.setattr(FilmFilter, "_form_classes", full)
     assert filtered({}).is_valid()
     assert len(FilmFilter._form_classes) == 1
+    # A FilterSet built on this one has fields of its own, so a form class of its own.
+
+    class Wider(FilmFilter):
+        title = django_filters.CharFilter(lookup_expr="icontains")
+
+    assert "title" in Wider({}, queryset=Film.objects.public()).form.fields
+    assert "title" not in filtered({}).form.fields
