@@ -2,13 +2,14 @@
 
 Django's psycopg cursors bind parameters on the client: every search sends PostgreSQL a new
 text to parse and plan, and the text search statement (films/search/queries.py
-``_pg_text_hits``: four sampled steps, each a subquery) cost 1.2-1.6 ms of parsing and
-planning at a million synopses, a third of its time for a common word and most of it for a
+``_pg_text_hits``: four sampled steps, each a subquery) cost 1.1-1.9 ms of parsing and
+planning at a million synopses, a fifth of its time for a common word and most of it for a
 rare one. Bound on the server, its text is the same for every query of one shape (the
 language filter and the other filters change it), so psycopg prepares it once it has run
 five times on a connection, and PostgreSQL then plans it once: measured at a million
-synopses, its generic plan answered every word of the benchmark's mix as fast as a fresh
-plan did (docs/performance.md). Other statements keep Django's client-side binding.
+synopses on ten words of the benchmark's mix, common, rare and absent, its generic plan
+answered each faster than a fresh plan did, with the same rows (docs/performance.md).
+Other statements keep Django's client-side binding.
 
 Its rows (up to CANDIDATE_CAP + 1 of them) come back in PostgreSQL's binary format, which
 psycopg loads faster than text: 0.4 ms less for 501 rows. A rank (``real``) then arrives as
