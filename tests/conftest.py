@@ -1,5 +1,7 @@
 """Shared fixtures of the suite."""
 
+import signal
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -26,6 +28,26 @@ def _default_interface_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# Signals django-tasks' worker handles (finish the task, then stop) once it has run here.
+_WORKER_SIGNALS = [
+    signal.SIGINT,
+    signal.SIGTERM,
+    *([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else []),
+]
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    # A test that runs the import worker in this process (import_worker --batch) leaves its
+    # handlers installed: every process forked afterwards (an import's worker pool, the
+    # benchmark's) would inherit them. Restored after each test.
+    saved = {number: signal.getsignal(number) for number in _WORKER_SIGNALS}
+    yield
+    for number, handler in saved.items():
+        if signal.getsignal(number) is not handler:
+            signal.signal(number, handler)
 
 
 @pytest.fixture

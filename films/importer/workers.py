@@ -46,6 +46,16 @@ _Task = AsyncResult[tuple[list[SynopsisAnalysis], StageSeconds]]
 def _start_worker(matcher: FilmMatcher) -> None:
     global _worker_matcher
     _worker_matcher = matcher
+    # The pool ends its workers with SIGTERM (Pool.terminate(), also on leaving ``with``),
+    # and a worker still waiting for a task must then die. A fork inherits the parent's
+    # handlers: django-tasks' worker (films/management/commands/import_worker.py), which
+    # runs admin uploads, answers SIGTERM during a task by finishing it gracefully, so a
+    # pool worker kept waiting on the task queue, whose lock the terminating pool holds,
+    # and the import never returned.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGQUIT"):
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
     # Linux: die with the import (even a SIGKILLed one) rather than finish a file first,
     # holding the inherited copy of its database connection open meanwhile.
     with contextlib.suppress(OSError, AttributeError):
