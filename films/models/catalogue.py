@@ -48,11 +48,7 @@ def listed_synopses() -> models.Prefetch:
 class FilmQuerySet(models.QuerySet):
     def public(self) -> "FilmQuerySet":
         """Return films with what a list page shows: franchise and synopsis languages."""
-        return self.for_cards().prefetch_related(listed_synopses())
-
-    def for_cards(self) -> "FilmQuerySet":
-        """Return films with their franchise, as a card shows them (films/fragments.py)."""
-        return self.select_related("franchise")
+        return self.select_related("franchise").prefetch_related(listed_synopses())
 
     def with_language(self, language: str) -> "FilmQuerySet":
         return self.filter(

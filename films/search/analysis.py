@@ -286,11 +286,11 @@ def stemmed_snippet(
     text = strip_controls(text)  # a row written past Synopsis.save(): no markers in the page
     algorithm, keep = stemmer_for(language), keeps_accents(language)
     wanted = _wanted_stems(query, algorithm, keep)
-    stems = _stemmed_words(_TEXT_WORD.findall(text), algorithm, keep)
+    tokens = list(_TEXT_WORD.finditer(text))
+    stems = _stemmed_words([token.group() for token in tokens], algorithm, keep)
     hits = [index for index, stem in enumerate(stems) if stem in wanted]
     if not hits:
         return None
-    tokens = list(_TEXT_WORD.finditer(text))
     # One run around the first match; two shorter ones when another is beyond it.
     far = [hit for hit in hits if hit >= hits[0] - SNIPPET_LEAD + SNIPPET_WORDS]
     runs = [hits[0], far[0]] if far and fragments > 1 else [hits[0]]
