@@ -143,6 +143,37 @@ def test_matching_titles_caps_each_key_and_table_and_reads_inside_titles_last(db
     assert by_key[(True, "original")] == [6]
 
 
+@pytest.mark.parametrize(
+    ("key", "starting"),
+    [
+        ("storm", ["storm", "storm alesund", "storm front", "storm rising"]),  # whole words
+        ("stor", []),  # never inside a word
+        ("ร็อค", ["ร็อคกี้"]),  # written without spaces: any letters that follow
+    ],
+)
+def test_titles_starting_with_a_key_are_read_in_code_point_order(db, key, starting):
+    for title in ("Storm Rising", "Storm", "Stormy", "Storm Front", "Storm-Ålesund", "ร็อคกี้"):
+        FilmFactory(title=title)
+    found = matching_titles(Film.objects.all(), [key], cap=10)
+    assert [film_key for _id, film_key, _year, tier, _match in found if tier > 4] == starting
+
+
+@pytest.mark.postgres
+def test_postgres_titles_starting_with_a_key_are_a_range_of_the_code_point_index(db):
+    """Read in order and stopped at the cap: a key in half of all titles reads no more."""
+    for number in range(40):
+        FilmFactory(title=f"Zorro {number}")
+    sql, params = titles_module._capped_parts(connection, Film.objects.all(), ["zorro"], 5)
+    with connection.cursor() as cursor:
+        # Planners prefer a scan on a table this small; forbid it to see the index is usable.
+        cursor.execute("SET enable_seqscan = off; SET enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
+    first = plan.split("CTE first1")[0]
+    assert "Index Scan using film_title_key_c" in first and "Sort" not in first.split("CTE")[1]
+
+
 def slugs(query, **kwargs):
     return [film.slug for film in search_films(Film.objects.all(), query, **kwargs)]
 
@@ -251,7 +282,7 @@ def test_postgres_text_query_can_use_the_gin_index(catalogue):
     """The query is one constant tsquery (configs OR'd), never a per-row config (docs/search.md)."""
     from django.db import connection
 
-    from films.search.queries import matching_synopses
+    from films.search.queries import matching_synopses, text_search_query
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -260,12 +291,20 @@ def test_postgres_text_query_can_use_the_gin_index(catalogue):
         assert "USING gin (search_vector)" in cursor.fetchone()[0]
     sql = str(matching_synopses(parse_query("boksere")).query)
     assert "search_config" not in sql.split("WHERE")[1]
+    # The query is parsed in the statement (films/search/queries.py CombinedTsQuery): the
+    # index takes its value when the statement runs. Planners prefer a scan on a table this
+    # small; forbid it to see the index is usable.
+    sql, params = text_search_query(parse_query("boksere")).parse()
     with connection.cursor() as cursor:
-        # Planners prefer a scan on a table this small; forbid it to see the index is usable.
-        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
-        plan = matching_synopses(parse_query("boksere")).order_by().explain()
-        cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
-    assert "'boks'" in plan and "::tsquery" in plan
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM films_synopsis "
+            f"WHERE search_vector @@ (SELECT query FROM ({sql}) AS parsed)",
+            params,
+        )
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "Bitmap Index Scan on synopsis_search_vector_gin" in plan
 
 
 def _in_sample(ids, size):
@@ -371,12 +410,21 @@ def test_search_with_a_chosen_ordering_keeps_every_match(client, catalogue):
 @pytest.mark.postgres
 def test_postgres_query_holds_each_lexeme_once(db):
     """Eleven configs parse "berg" alike; eleven copies would make the planner scan."""
-    from films.search.queries import matching_tsquery
+    from films.search.queries import combined_tsquery
 
     configs = ["danish", "english", "german", "simple", "spanish", "swedish"]
-    tsquery = matching_tsquery(parse_query("Berg"), configs)
-    sql, params = tsquery.as_sql(None, None)
-    assert sql == "%s::tsquery" and params[0].count("'berg'") == 1
+    sql, params = combined_tsquery(parse_query("Berg"), configs).parse()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT query::text FROM ({sql}) AS parsed", params)
+        assert cursor.fetchone()[0] == "'berg'"
+        # Words some configs drop (English stopwords) are still searched in the others.
+        sql, params = combined_tsquery(parse_query("the Berg"), ["english", "simple"]).parse()
+        cursor.execute(f"SELECT query::text FROM ({sql}) AS parsed", params)
+        assert cursor.fetchone()[0] == "'berg' | 'the' & 'berg'"
+        # Nothing left in any config: no query, which matches nothing.
+        sql, params = combined_tsquery(parse_query("the"), ["english"]).parse()
+        cursor.execute(f"SELECT query FROM ({sql}) AS parsed", params)
+        assert cursor.fetchone()[0] is None
 
 
 @pytest.mark.postgres
@@ -650,3 +698,26 @@ def test_fts_snippet_marks_the_original_words(search_catalogue):
     assert "<mark>fighter</mark>" in film.match_snippet or "<mark>fighters</mark>" in (
         film.match_snippet
     )
+
+
+def test_text_matches_of_equal_rank_are_in_film_order_and_a_title_match_leads(db):
+    # Three films whose synopses hold the word alike (equal rank on either engine), created
+    # in an order their titles do not follow; one of them also has the word in its title.
+    text = "A quiet lighthouse keeper rows out every night."
+    created = [
+        SynopsisFactory(film=FilmFactory(title=title, slug=slug), text=text).film
+        for title, slug in [
+            ("Zephyr Rising", "zephyr"),
+            ("Anchor Bay", "anchor"),
+            ("Mid Tide", "mid"),
+        ]
+    ]
+    assert slugs("lighthouse") == [film.slug for film in sorted(created, key=lambda f: f.pk)]
+    created[2].titles.create(title="Lighthouse Tide", language="en", kind="alias")
+    # The title match first, with its text rank kept; then the others in film order.
+    results = search_films(Film.objects.all(), "lighthouse")
+    films = results[0:3]
+    assert [film.slug for film in films] == ["mid", "zephyr", "anchor"]
+    assert films[0].match_title == "Lighthouse Tide"
+    assert films[0].matched_synopsis_id == created[2].synopses.get().pk
+    assert films[0].text_rank == films[1].text_rank > 0

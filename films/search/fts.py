@@ -26,7 +26,6 @@ from .analysis import ParsedQuery, QueryTerm, index_terms, query_words
 
 TABLE = "films_synopsis_fts"
 CONTENT_TABLE = "films_synopsis"
-FILM_TABLE = "films_film"
 FUNCTION = "films_search_terms"
 # Folding is done in Python; FTS5 only splits on what is not a letter, mark or number
 # (marks too: Thai vowels are marks) and must not fold accents again (Danish "ø").
@@ -126,12 +125,12 @@ def match_expression(query: ParsedQuery, languages: Iterable[tuple[str, bool]]) 
 
 
 def first_matches(films, *, match: str, language: str | None, limit: int) -> list[tuple]:
-    """(film id, film title key, year, synopsis id, rank) of the first ``limit`` published
-    synopses of ``films`` that ``match`` finds, in ``language`` if given.
+    """(film id, synopsis id, rank) of the first ``limit`` published synopses (those of a
+    film) of ``films`` that ``match`` finds, in ``language`` if given.
 
-    Driven by the FTS5 index, joined to synopses and films by primary key and stopped by
-    the LIMIT: only the rows returned are ranked (bm25 counts the word's synopses once,
-    for its weight). bm25 is lower for better matches: negated, higher is better.
+    Driven by the FTS5 index, joined to synopses by primary key and stopped by the LIMIT:
+    only the rows returned are ranked (bm25 counts the word's synopses once, for its weight).
+    bm25 is lower for better matches: negated, higher is better.
     """
     if not match:
         return []
@@ -146,10 +145,9 @@ def first_matches(films, *, match: str, language: str | None, limit: int) -> lis
     where = "".join(f" AND {condition}" for condition in conditions)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT synopsis.film_id, film.title_key, film.year, synopsis.id, -bm25({TABLE}) "
+            f"SELECT synopsis.film_id, synopsis.id, -bm25({TABLE}) "
             f"FROM {TABLE} JOIN {CONTENT_TABLE} AS synopsis ON synopsis.id = {TABLE}.rowid "
-            f"JOIN {FILM_TABLE} AS film ON film.id = synopsis.film_id "
-            f"WHERE {TABLE} MATCH %s{where} LIMIT %s",
+            f"WHERE {TABLE} MATCH %s AND synopsis.film_id IS NOT NULL{where} LIMIT %s",
             [*params, limit],
         )
         return cursor.fetchall()

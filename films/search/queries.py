@@ -21,7 +21,7 @@ from ..languages import (
     search_config_for,
     stemmer_for,
 )
-from ..models import Film, Synopsis
+from ..models import Synopsis
 from . import fts
 from .analysis import (
     CANDIDATE_CAP,
@@ -49,50 +49,60 @@ def _websearch_text(query: ParsedQuery, config: str) -> str:
     return query.websearch_folded
 
 
-def postgres_query(query: ParsedQuery, configs: list[str]):
-    """Return the OR of one websearch query per config: constant configs keep the GIN index."""
-
-    combined = None
-    for config in sorted(set(configs)) or [FALLBACK_CONFIG]:
-        part = SearchQuery(_websearch_text(query, config), config=config, search_type="websearch")
-        combined = part if combined is None else combined | part
-    return combined
+# The name of the text statement's first CTE: the query parsed (films/search/queries.py
+# ``_pg_text_hits``), which every step reads.
+PARSED_QUERY = "parsed_query"
 
 
-class TsQueryLiteral(SearchQuery):
-    """A tsquery PostgreSQL has already parsed, passed back as a constant."""
+class CombinedTsQuery(SearchQuery):
+    """One tsquery matching a query in any of several configs, each lexeme once, parsed by
+    PostgreSQL inside the statement that uses it.
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-    def as_sql(self, compiler, connection, **extra):
-        return "%s::tsquery", [self.text]
-
-
-def matching_tsquery(query: ParsedQuery, configs: list[str]):
-    """Return one tsquery matching ``query`` in any of ``configs``, each lexeme once.
-
-    Most configs parse a word to the same lexeme; OR-ing eleven copies of ``'berg'``
-    makes the planner estimate eleven times the rows and scan the table instead of using
-    the GIN index (a seq scan detoasts every tsvector: 125 ms at 10,000 synopses). So
-    PostgreSQL parses the query once per config, and the distinct results are OR-ed
-    into one constant it can estimate.
+    Most configs parse a word to the same lexeme; OR-ing eleven copies of ``'berg'`` made
+    the planner estimate eleven times the rows and scan the table instead of using the GIN
+    index (a seq scan detoasts every tsvector: 125 ms at 10,000 synopses). So the distinct
+    parses are OR-ed into one tsquery. Parsing it in a statement of its own cost a round
+    trip per search (0.5-0.8 ms at a million synopses); the text statement parses it in its
+    first CTE instead (``referenced()`` reads it there), so the planner never sees its value
+    and estimates every query alike, as it does for the statement's generic plan
+    (films/search/prepared.py), which serves common, rare and absent words well
+    (docs/performance.md).
     """
 
-    configs = sorted(set(configs)) or [FALLBACK_CONFIG]
-    if len(configs) == 1:
-        return postgres_query(query, configs)
-    rows = ", ".join(["(%s, %s)"] * len(configs))
-    params = [value for config in configs for value in (config, _websearch_text(query, config))]
-    with connections[router.db_for_read(Synopsis)].cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT websearch_to_tsquery(config::regconfig, words)::text "
-            f"FROM (VALUES {rows}) AS parsed (config, words)",
-            params,
+    def __init__(self, pairs: tuple[tuple[str, str], ...], *, reference: bool = False) -> None:
+        super().__init__("")
+        self.pairs = pairs  # (config, websearch text)
+        self.reference = reference
+
+    def referenced(self) -> "CombinedTsQuery":
+        """The same query, read from the statement's ``PARSED_QUERY`` CTE (:meth:`cte`)."""
+        return CombinedTsQuery(self.pairs, reference=True)
+
+    def parse(self) -> tuple[str, list]:
+        return (
+            "SELECT string_agg(DISTINCT '( ' || parsed::text || ' )', ' | ' "
+            "ORDER BY '( ' || parsed::text || ' )')::tsquery AS query FROM ("
+            "SELECT websearch_to_tsquery(config::regconfig, words) AS parsed "
+            "FROM unnest(%s::text[], %s::text[]) AS pair (config, words)) AS each "
+            "WHERE parsed::text <> ''",
+            [[config for config, _ in self.pairs], [words for _, words in self.pairs]],
         )
-        parts = sorted(text for (text,) in cursor.fetchall() if text)
-    return TsQueryLiteral(" | ".join(f"( {part} )" for part in parts))
+
+    def cte(self) -> tuple[str, list]:
+        sql, params = self.parse()
+        return f"{PARSED_QUERY} AS MATERIALIZED ({sql})", params
+
+    def as_sql(self, compiler, connection, **extra):
+        if self.reference:
+            return f"(SELECT query FROM {PARSED_QUERY})", []
+        sql, params = self.parse()
+        return f"({sql})", params
+
+
+def combined_tsquery(query: ParsedQuery, configs: list[str]) -> CombinedTsQuery:
+    """``query`` in each of ``configs`` (the fallback config when none), to be OR-ed."""
+    configs = sorted(set(configs)) or [FALLBACK_CONFIG]
+    return CombinedTsQuery(tuple((config, _websearch_text(query, config)) for config in configs))
 
 
 def _languages_searched(language: str | None) -> list[str]:
@@ -104,12 +114,13 @@ def _languages_searched(language: str | None) -> list[str]:
 def text_search_query(query: ParsedQuery, *, language: str | None = None):
     """Return the text query for ``query`` in ``language``, or in every language in use.
 
-    PostgreSQL: one tsquery, parsed in each config. SQLite: an FTS5 match expression, the
-    query analysed as each language's index words are ("" when nothing is left to match).
+    PostgreSQL: one tsquery, parsed in each config by the statement that uses it
+    (:class:`CombinedTsQuery`). SQLite: an FTS5 match expression, the query analysed as each
+    language's index words are ("" when nothing is left to match).
     """
     tags = _languages_searched(language)
     if connection.vendor == "postgresql":
-        return matching_tsquery(query, [search_config_for(tag) for tag in tags])
+        return combined_tsquery(query, [search_config_for(tag) for tag in tags])
     analyses = {(stemmer_for(tag), keeps_accents(tag)) for tag in tags} or {("", False)}
     return fts.match_expression(query, analyses)
 
@@ -135,7 +146,9 @@ class FilmHit(NamedTuple):
 
     The fields are in ranking order, title tier and text rank negated: hits sort best first
     as plain tuples, with no key function. A named tuple: a search makes a thousand of them,
-    and a dataclass cost three times as much to build and sort.
+    and a dataclass cost three times as much to build and sort. Only a title match brings
+    its film's title key and year; a film found by its text alone has "" and 0, so text
+    matches of equal rank are in film id order.
     """
 
     neg_title_tier: int
@@ -194,9 +207,9 @@ def _in_sample(size: int) -> str:
     return f"(hashint8(matched.pk) & {int(size) - 1}) = 0"
 
 
-def _pg_text_hits(synopses, cap: int) -> list[tuple]:
-    """(film_id, title key, year, synopsis id, rank, step) of at most ``cap`` + 1 of
-    ``synopses``; ``step`` is the sample they came from (len(SEARCH_SAMPLES): all synopses).
+def _pg_text_hits(synopses, cap: int, tsquery: CombinedTsQuery) -> list[tuple]:
+    """(film_id, synopsis id, rank, step) of at most ``cap`` + 1 of ``synopses``; ``step`` is
+    the sample they came from (len(SEARCH_SAMPLES): all synopses).
 
     A word in 44,000 of a million synopses built a bitmap of all 44,000 before the first
     candidate was read (13 ms). Each sample holds 1/512, 1/64 or 1/8 of them: a step reads
@@ -206,11 +219,18 @@ def _pg_text_hits(synopses, cap: int) -> list[tuple]:
     skips the steps it rules out. Each step is a MATERIALIZED CTE, planned as if every row
     were wanted (the GIN index for selective words, a scan that stops early for common
     ones) while the LIMITs that read it stop it; a plain LIMIT tempts the planner into a
-    scan that reads seconds of rows for a word that is rare (docs/search.md).
+    scan that reads seconds of rows for a word that is rare (docs/search.md). ``synopses``
+    match ``tsquery.referenced()``: the statement parses the query once, in its first CTE.
+
+    The films are not joined: the ranking needs only their ids (text matches of equal rank
+    are in film id order, :class:`FilmHit`), and looking up 500 films by primary key was
+    half of the statement's time at a million synopses (docs/performance.md). Bound on the
+    server, so that it is parsed and planned once per connection (films/search/prepared.py).
     """
     sql, params = synopses.values_list("film_id", "pk", "rank").query.sql_with_params()
     enough = sample_enough(cap)
-    steps, gates, chosen, all_params = [], [], [], []
+    parsed, all_params = tsquery.cte()
+    steps, gates, chosen = [parsed], [], []
     for index, size in enumerate((*SEARCH_SAMPLES, None)):
         name = f"step{index}"
         conditions = [_in_sample(size)] if size else []
@@ -221,22 +241,12 @@ def _pg_text_hits(synopses, cap: int) -> list[tuple]:
         count = f"(SELECT count(*) FROM (SELECT 1 FROM {name} LIMIT {enough}) AS counted)"
         gates.append(f"{count} < {enough}")
         chosen.append(
-            f"SELECT {index} AS step, * FROM {name}"
+            f"SELECT *, {index} AS step FROM {name}"
             + (f" WHERE {count} >= {enough}" if size else "")
         )
-    # The titles are joined outside the CTEs, to at most cap + 1 rows, each by its primary
-    # key: the planner expects every row of a CTE, not the LIMIT's, and hashed every film
-    # for a plain join (13 ms of a 26 ms search at 50,000 films). The LIMIT 1 keeps the
-    # LATERAL subquery a subquery (a plain one is flattened into that same join). Bound on
-    # the server, so that it is parsed and planned once per connection (films/search/prepared.py).
     with server_binding_cursor(connections[router.db_for_read(Synopsis)]) as cursor:
         cursor.execute(
-            f"WITH {', '.join(steps)} "
-            "SELECT hit.film_id, film.title_key, film.year, hit.pk, hit.rank, hit.step "
-            f"FROM ({' UNION ALL '.join(chosen)} LIMIT {cap + 1}) AS hit CROSS JOIN LATERAL "
-            f"(SELECT title_key, year FROM {Film._meta.db_table} "
-            "WHERE id = hit.film_id LIMIT 1) AS film",
-            all_params,
+            f"WITH {', '.join(steps)} {' UNION ALL '.join(chosen)} LIMIT {cap + 1}", all_params
         )
         return cursor.fetchall()
 
@@ -260,18 +270,18 @@ def text_hits(
     if tsquery is None:
         tsquery = text_search_query(query, language=language)
     if connection.vendor == "postgresql":
-        synopses = matching_synopses(query, language=language, tsquery=tsquery)
-        found = _pg_text_hits(restricted_to(synopses, films, "film").order_by(), cap)
+        synopses = matching_synopses(query, language=language, tsquery=tsquery.referenced())
+        found = _pg_text_hits(restricted_to(synopses, films, "film").order_by(), cap, tsquery)
         # A sample ranked means more synopses match than were read.
-        capped = len(found) > cap or bool(found and found[0][5] < len(SEARCH_SAMPLES))
+        capped = len(found) > cap or bool(found and found[0][3] < len(SEARCH_SAMPLES))
     else:
         found = fts.first_matches(films, match=tsquery, language=language, limit=cap + 1)
         capped = len(found) > cap
     best: dict[int, FilmHit] = {}
-    for film_id, title_key_, year, synopsis_id, rank, *_ in found[:cap]:
+    for film_id, synopsis_id, rank, *_ in found[:cap]:
         hit = best.get(film_id)
         if hit is None or (-rank, synopsis_id) < (hit.neg_text_rank, hit.synopsis_id):
-            best[film_id] = FilmHit(0, -rank, title_key_, year, film_id, synopsis_id)
+            best[film_id] = FilmHit(0, -rank, "", 0, film_id, synopsis_id)
     return list(best.values()), capped
 
 
@@ -373,8 +383,8 @@ def _merge(by_film: dict[int, FilmHit], hits: list[FilmHit]) -> None:
         if known is None:
             by_film[hit.film_id] = hit
         elif hit.neg_title_tier < known.neg_title_tier:
-            by_film[hit.film_id] = known._replace(
-                neg_title_tier=hit.neg_title_tier, title_match=hit.title_match
+            by_film[hit.film_id] = hit._replace(
+                neg_text_rank=known.neg_text_rank, synopsis_id=known.synopsis_id
             )
 
 
@@ -382,12 +392,12 @@ def search_films(films, raw: str | None, *, language: str | None = None):
     """Return ``films`` matching ``raw`` in a title or a synopsis: title matches first.
 
     Returns ``films`` itself when there is nothing to search for, else
-    :class:`SearchResults`, ordered by title tier, then text rank, then title. Each film
-    of a page carries ``title_rank``, ``text_rank``, ``matched_synopsis_id`` (its best
-    synopsis) and the title that matched (``match_title``…, films/search/titles.py); a page
-    loads its snippets with it (:func:`attach_snippets`). When neither a title nor a synopsis
-    matches, titles one typo away are tried. With ``language``, only synopses in that
-    language count as text matches.
+    :class:`SearchResults`, ordered by title tier, then text rank, then title (film id for
+    text matches alone, :class:`FilmHit`). Each film of a page carries ``title_rank``,
+    ``text_rank``, ``matched_synopsis_id`` (its best synopsis) and the title that matched
+    (``match_title``…, films/search/titles.py); a page loads its snippets with it
+    (:func:`attach_snippets`). When neither a title nor a synopsis matches, titles one typo
+    away are tried. With ``language``, only synopses in that language count as text matches.
     """
     query = parse_query(raw)
     if query is None:

@@ -74,33 +74,56 @@ def _restriction(films, column: str) -> tuple[str, list]:
     return f" AND {column} IN ({sql})", list(params)
 
 
+def _in_code_point_order(connection, column: str) -> str:
+    """``column`` compared and sorted by code point, as Python sorts the hits.
+
+    PostgreSQL: the "C" collation, which the title-key indexes of
+    films/migrations/0011_title_key_code_point_indexes.py are built on. A database in another
+    collation (even C.UTF-8) cannot turn a prefix into a range of its own index: a key in
+    half of all titles was found by reading every title before it in the index. SQLite's
+    default (BINARY) is code point order already.
+    """
+    if connection.vendor == "postgresql":
+        return f'({column}::text COLLATE "C")'
+    return column
+
+
 def _conditions(connection, column: str, key: str) -> tuple[str, list, str, list]:
     """The SQL for titles whose key is or starts with ``key``, and for those holding it
-    only further in, as whole words (any letters in a script written without spaces)."""
+    only further in, as whole words (any letters in a script written without spaces).
+
+    The first is a range of the key's code point index, read in order: a key that starts
+    ten thousand titles reads only the first ``cap`` of them. Title keys hold letters,
+    numbers and marks, single spaces between (films/text.py ``title_key``), so the keys
+    from ``key`` up to ``key + "!"`` are the key itself and the keys starting with its words.
+    """
+    ordered = _in_code_point_order(connection, column)
+    # Without spaces: every key starting with these letters; else "!", the character after
+    # the space, ends the keys starting with these words.
+    upper = key[:-1] + chr(ord(key[-1]) + 1) if has_unspaced_script(key) else f"{key}!"
+    starts, starts_params = f"{ordered} >= %s AND {ordered} < %s", [key, upper]
     like = (
-        f"{connection.ops.lookup_cast('startswith', 'CharField') % column} "
-        + (connection.operators["startswith"])
+        f"{connection.ops.lookup_cast('contains', 'CharField') % column} "
+        + (connection.operators["contains"])
     )
     escaped = connection.ops.prep_for_like_query(key)
     if has_unspaced_script(key):
-        return like, [f"{escaped}%"], f"{like} AND NOT {like}", [f"%{escaped}%", f"{escaped}%"]
-    starts = f"({column} = %s OR {like})"
-    starts_params = [key, f"{escaped} %"]
-    inside = f"({like} OR {like}) AND NOT {starts}"
-    return starts, starts_params, inside, [f"% {escaped} %", f"% {escaped}", *starts_params]
+        return starts, starts_params, f"{like} AND NOT ({starts})", [f"%{escaped}%", key, upper]
+    inside = f"({like} OR {like}) AND NOT ({starts})"
+    return starts, starts_params, inside, [f"% {escaped} %", f"% {escaped}", key, upper]
 
 
 # What each table gives a title match, in one shape: its key and row id (the order), then
 # the film's id, key and year, and the title, its language and kind.
 _FILM_TITLES = (
-    "SELECT t.title_key, t.id, t.id, t.title_key, t.year, t.title, t.original_language, "
+    "SELECT {key}, t.id, t.id, t.title_key, t.year, t.title, t.original_language, "
     f"'original' FROM {Film._meta.db_table} AS t WHERE {{condition}}{{restriction}} "
-    "ORDER BY t.title_key, t.id LIMIT %s"
+    "ORDER BY {key}, t.id LIMIT %s"
 )
 _LOCALIZED_TITLES = (
-    "SELECT t.title_key, t.id, t.film_id, f.title_key, f.year, t.title, t.language, t.kind "
+    "SELECT {key}, t.id, t.film_id, f.title_key, f.year, t.title, t.language, t.kind "
     f"FROM {FilmTitle._meta.db_table} AS t JOIN {Film._meta.db_table} AS f ON f.id = t.film_id "
-    "WHERE {condition}{restriction} ORDER BY t.title_key, t.id LIMIT %s"
+    "WHERE {condition}{restriction} ORDER BY {key}, t.id LIMIT %s"
 )
 _TABLES = ((_FILM_TITLES, "t.id"), (_LOCALIZED_TITLES, "t.film_id"))
 
@@ -120,13 +143,14 @@ def _capped_parts(connection, films, keys: list[str], cap: int) -> tuple[str, li
     """
     ctes, cte_params, selects, select_params = [], [], [], []
     restrictions = {column: _restriction(films, column) for _, column in _TABLES}
+    key_sql = _in_code_point_order(connection, "t.title_key")
     for number, (key, (select, column)) in enumerate(itertools.product(keys, _TABLES)):
         starts, starts_params, inside, inside_params = _conditions(connection, "t.title_key", key)
         restriction, restriction_params = restrictions[column]
-        first = select.format(condition=starts, restriction=restriction)
+        first = select.format(key=key_sql, condition=starts, restriction=restriction)
         ctes.append(f"first{number} AS ({first})")
         cte_params += [*starts_params, *restriction_params, cap]
-        second = select.format(condition=inside, restriction=restriction)
+        second = select.format(key=key_sql, condition=inside, restriction=restriction)
         selects.append(
             f"SELECT {number}, 0, * FROM first{number} UNION ALL SELECT {number}, 1, * "
             f"FROM ({second}) AS second{number} "
