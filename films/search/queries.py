@@ -7,9 +7,7 @@ full-text index films/search/fts.py; title matches films/search/titles.py; docs/
 import html
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections, router
-from django.db.models import F
 
 from ..caching import language_counts
 from ..fragments import FilmCard
@@ -34,7 +32,7 @@ from .analysis import (
     stemmed_snippet,
 )
 from .prepared import server_binding_cursor
-from .titles import TitleMatch, matching_titles, near_keys, restricted_to
+from .titles import TitleMatch, matching_titles, near_keys, restriction_to
 
 # PostgreSQL configs whose languages keep their accents (films/languages/table.py): their
 # queries keep the marks too.
@@ -49,36 +47,25 @@ def _websearch_text(query: ParsedQuery, config: str) -> str:
     return query.websearch_folded
 
 
-# The name of the text statement's first CTE: the query parsed (films/search/queries.py
-# ``_pg_text_hits``), which every step reads.
-PARSED_QUERY = "parsed_query"
-
-
-class CombinedTsQuery(SearchQuery):
+class CombinedTsQuery(NamedTuple):
     """One tsquery matching a query in any of several configs, each lexeme once, parsed by
-    PostgreSQL inside the statement that uses it.
+    PostgreSQL in the first CTE of the text statement (:func:`_pg_text_hits`).
 
     Most configs parse a word to the same lexeme; OR-ing eleven copies of ``'berg'`` made
     the planner estimate eleven times the rows and scan the table instead of using the GIN
     index (a seq scan detoasts every tsvector: 125 ms at 10,000 synopses). So the distinct
     parses are OR-ed into one tsquery. Parsing it in a statement of its own cost a round
-    trip per search (0.5-0.8 ms at a million synopses); the text statement parses it in its
-    first CTE instead (``referenced()`` reads it there), so the planner never sees its value
-    and estimates every query alike, as it does for the statement's generic plan
-    (films/search/prepared.py), which serves common, rare and absent words well
-    (docs/performance.md).
+    trip per search (0.5-0.8 ms at a million synopses); parsed in the text statement, the
+    planner never sees its value and estimates every query alike, as it does for the
+    statement's generic plan (films/search/prepared.py), which serves common, rare and absent
+    words well (docs/performance.md).
     """
 
-    def __init__(self, pairs: tuple[tuple[str, str], ...], *, reference: bool = False) -> None:
-        super().__init__("")
-        self.pairs = pairs  # (config, websearch text)
-        self.reference = reference
-
-    def referenced(self) -> "CombinedTsQuery":
-        """The same query, read from the statement's ``PARSED_QUERY`` CTE (:meth:`cte`)."""
-        return CombinedTsQuery(self.pairs, reference=True)
+    pairs: tuple[tuple[str, str], ...]  # (config, websearch text)
 
     def parse(self) -> tuple[str, list]:
+        """A statement whose one row and column, ``query``, is the tsquery (NULL: nothing
+        left to match, no synopsis matches)."""
         return (
             "SELECT string_agg(DISTINCT '( ' || parsed::text || ' )', ' | ' "
             "ORDER BY '( ' || parsed::text || ' )')::tsquery AS query FROM ("
@@ -87,16 +74,6 @@ class CombinedTsQuery(SearchQuery):
             "WHERE parsed::text <> ''",
             [[config for config, _ in self.pairs], [words for _, words in self.pairs]],
         )
-
-    def cte(self) -> tuple[str, list]:
-        sql, params = self.parse()
-        return f"{PARSED_QUERY} AS MATERIALIZED ({sql})", params
-
-    def as_sql(self, compiler, connection, **extra):
-        if self.reference:
-            return f"(SELECT query FROM {PARSED_QUERY})", []
-        sql, params = self.parse()
-        return f"({sql})", params
 
 
 def combined_tsquery(query: ParsedQuery, configs: list[str]) -> CombinedTsQuery:
@@ -123,22 +100,6 @@ def text_search_query(query: ParsedQuery, *, language: str | None = None):
         return combined_tsquery(query, [search_config_for(tag) for tag in tags])
     analyses = {(stemmer_for(tag), keeps_accents(tag)) for tag in tags} or {("", False)}
     return fts.match_expression(query, analyses)
-
-
-def matching_synopses(query: ParsedQuery, *, language: str | None = None, tsquery=None):
-    """Return published synopses whose text matches ``query``, annotated with ``rank``.
-
-    PostgreSQL only (SQLite ranks in :func:`text_hits`, through its FTS5 index). ``tsquery``
-    (from :func:`text_search_query`) saves parsing it again.
-    """
-    synopses = Synopsis.objects.published()
-    if language:
-        synopses = synopses.filter(language=language)
-    if tsquery is None:
-        tsquery = text_search_query(query, language=language)
-    return synopses.filter(search_vector=tsquery).annotate(
-        rank=SearchRank(F("search_vector"), tsquery)
-    )
 
 
 class FilmHit(NamedTuple):
@@ -207,9 +168,29 @@ def _in_sample(size: int) -> str:
     return f"(hashint8(matched.pk) & {int(size) - 1}) = 0"
 
 
-def _pg_text_hits(synopses, cap: int, tsquery: CombinedTsQuery) -> list[tuple]:
-    """(film_id, synopsis id, rank, step) of at most ``cap`` + 1 of ``synopses``; ``step`` is
-    the sample they came from (len(SEARCH_SAMPLES): all synopses).
+def _pg_matches(films, language: str | None) -> tuple[str, list]:
+    """SQL for the published synopses of ``films`` (in ``language``) that the query parsed in
+    the statement's ``parsed_query`` CTE matches: film id, id (``pk``) and ``ts_rank``.
+
+    Written, not compiled from a queryset: compiling one cost 0.5 ms of every search.
+    """
+    parsed = "(SELECT query FROM parsed_query)"
+    sql = (
+        f"SELECT film_id, id AS pk, ts_rank(search_vector, {parsed}) AS rank "
+        f"FROM {Synopsis._meta.db_table} WHERE film_id IS NOT NULL AND search_vector @@ {parsed}"
+    )
+    params = []
+    if language:
+        sql += " AND language = %s"
+        params.append(language)
+    restriction, restriction_params = restriction_to(films, "film_id")
+    return sql + restriction, params + restriction_params
+
+
+def _pg_text_hits(films, tsquery: CombinedTsQuery, *, language: str | None, cap: int) -> list:
+    """(film_id, synopsis id, rank, step) of at most ``cap`` + 1 published synopses of
+    ``films`` matching ``tsquery`` (in ``language``); ``step`` is the sample they came from
+    (len(SEARCH_SAMPLES): all synopses).
 
     A word in 44,000 of a million synopses built a bitmap of all 44,000 before the first
     candidate was read (13 ms). Each sample holds 1/512, 1/64 or 1/8 of them: a step reads
@@ -219,18 +200,18 @@ def _pg_text_hits(synopses, cap: int, tsquery: CombinedTsQuery) -> list[tuple]:
     skips the steps it rules out. Each step is a MATERIALIZED CTE, planned as if every row
     were wanted (the GIN index for selective words, a scan that stops early for common
     ones) while the LIMITs that read it stop it; a plain LIMIT tempts the planner into a
-    scan that reads seconds of rows for a word that is rare (docs/search.md). ``synopses``
-    match ``tsquery.referenced()``: the statement parses the query once, in its first CTE.
+    scan that reads seconds of rows for a word that is rare (docs/search.md). The query is
+    parsed once, in the first CTE.
 
     The films are not joined: the ranking needs only their ids (text matches of equal rank
     are in film id order, :class:`FilmHit`), and looking up 500 films by primary key was
     half of the statement's time at a million synopses (docs/performance.md). Bound on the
     server, so that it is parsed and planned once per connection (films/search/prepared.py).
     """
-    sql, params = synopses.values_list("film_id", "pk", "rank").query.sql_with_params()
+    sql, params = _pg_matches(films, language)
     enough = sample_enough(cap)
-    parsed, all_params = tsquery.cte()
-    steps, gates, chosen = [parsed], [], []
+    parse, all_params = tsquery.parse()
+    steps, gates, chosen = [f"parsed_query AS MATERIALIZED ({parse})"], [], []
     for index, size in enumerate((*SEARCH_SAMPLES, None)):
         name = f"step{index}"
         conditions = [_in_sample(size)] if size else []
@@ -270,8 +251,7 @@ def text_hits(
     if tsquery is None:
         tsquery = text_search_query(query, language=language)
     if connection.vendor == "postgresql":
-        synopses = matching_synopses(query, language=language, tsquery=tsquery.referenced())
-        found = _pg_text_hits(restricted_to(synopses, films, "film").order_by(), cap, tsquery)
+        found = _pg_text_hits(films, tsquery, language=language, cap=cap)
         # A sample ranked means more synopses match than were read.
         capped = len(found) > cap or bool(found and found[0][3] < len(SEARCH_SAMPLES))
     else:

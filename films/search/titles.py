@@ -59,14 +59,7 @@ class TitleMatch(NamedTuple):
         return capfirst(format_lazy(_("{language} title"), language=language))
 
 
-def restricted_to(rows, films, field: str):
-    """Keep ``rows`` whose ``field`` is one of ``films``, unless ``films`` is every film."""
-    if not films.query.has_filters():
-        return rows
-    return rows.filter(**{f"{field}__in": films.order_by().values("pk")})
-
-
-def _restriction(films, column: str) -> tuple[str, list]:
+def restriction_to(films, column: str) -> tuple[str, list]:
     """SQL keeping rows whose ``column`` is one of ``films``; none when ``films`` is every film."""
     if not films.query.has_filters():
         return "", []
@@ -142,7 +135,7 @@ def _capped_parts(connection, films, keys: list[str], cap: int) -> tuple[str, li
     (docs/performance.md).
     """
     ctes, cte_params, selects, select_params = [], [], [], []
-    restrictions = {column: _restriction(films, column) for _, column in _TABLES}
+    restrictions = {column: restriction_to(films, column) for _, column in _TABLES}
     key_sql = _in_code_point_order(connection, "t.title_key")
     for number, (key, (select, column)) in enumerate(itertools.product(keys, _TABLES)):
         starts, starts_params, inside, inside_params = _conditions(connection, "t.title_key", key)
