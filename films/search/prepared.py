@@ -1,4 +1,5 @@
-"""A cursor whose statements PostgreSQL may prepare: for the search's one heavy statement.
+"""A cursor whose statements PostgreSQL may prepare: the search's text statement, and the
+texts of a page's snippets.
 
 Django's psycopg cursors bind parameters on the client: every search sends PostgreSQL a new
 text to parse and plan, and the text search statement (films/search/queries.py
@@ -9,7 +10,9 @@ language filter and the other filters change it), so psycopg prepares it once it
 five times on a connection, and PostgreSQL then plans it once: measured at a million
 synopses on ten words of the benchmark's mix, common, rare and absent, its generic plan
 answered each faster than a fresh plan did, with the same rows (docs/performance.md).
-Other statements keep Django's client-side binding.
+A page's snippet texts (twelve primary keys, an array) are read the same way. Other
+statements keep Django's client-side binding; the title statement must (a generic plan
+cannot see its ``LIKE`` patterns, films/search/titles.py).
 
 Its rows (up to CANDIDATE_CAP + 1 of them) come back in PostgreSQL's binary format, which
 psycopg loads faster than text: 0.4 ms less for 501 rows. A rank (``real``) then arrives as
