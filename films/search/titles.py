@@ -166,6 +166,9 @@ def matching_titles(films, keys: list[str], *, cap: int, near: bool = False) -> 
     keys = [key for key in keys if key]
     if not keys:
         return []
+    # Django's cursor, which binds on the client: planned for its patterns each time. A
+    # prepared statement's generic plan cannot see the LIKE patterns and read every title
+    # (30-46 ms at a million synopses, docs/performance.md).
     with connections[films.db].cursor() as cursor:
         sql, params = _capped_parts(cursor.db, films, keys, cap)
         cursor.execute(sql, params)
