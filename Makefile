@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: install install-bench run test test-quick test-sqlite test-postgres lint format migrate import clean benchmark
+.PHONY: install install-bench run test test-quick test-databases test-sqlite test-postgres lint format migrate import clean benchmark
 .PHONY: serve serve-proxy loadtest slowprobe messages worker
 
 install: $(VENV)/.installed
@@ -56,31 +56,54 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint test-sqlite test-postgres
+# The two runs share nothing (an in-memory SQLite database; a test database of its own on
+# PostgreSQL; free ports, temporary folders and Redis key prefixes per test), so they run at
+# once, one per core: on two cores that takes the time of the longer run, not of both
+# (docs/testing.md). --output-sync holds each run's output and prints it whole when the run
+# ends, so the two never interleave; the verdicts come last, and make fails if either run did.
+# `make test-sqlite` or `make test-postgres` alone shows its progress as it goes.
+test: lint
+	@$(MAKE) --no-print-directory test-databases
 
 # Everything but the tests marked slow (subprocesses, servers, fuzzing, lockouts) and the
 # browser tests, on both databases: docs/testing.md.
 QUICK_MARKERS ?= not slow and not browser
 test-quick: lint
-	@$(MAKE) --no-print-directory test-sqlite test-postgres \
-		PYTEST_ARGS='-m "$(QUICK_MARKERS)" $(PYTEST_ARGS)'
+	@$(MAKE) --no-print-directory test-databases PYTEST_ARGS='-m "$(QUICK_MARKERS)" $(PYTEST_ARGS)'
+
+test-databases: install
+	@verdicts=$$(mktemp -d); trap 'rm -rf "$$verdicts"' EXIT; \
+	echo "==> the suite on SQLite and on PostgreSQL at once; each run's output follows as it ends"; \
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres \
+		VERDICTS="$$verdicts"; \
+	status=$$?; echo ""; cat "$$verdicts/sqlite" "$$verdicts/postgres" 2>/dev/null; exit $$status
+
+# Ends a run's recipe with pytest's exit status, and under `make test` leaves the run's verdict
+# (passed or FAILED) in VERDICTS for the lines printed after both runs.
+verdict = status=$$?; \
+	if [ $$status -eq 0 ]; then line="$(2): passed"; else line="$(2): FAILED (pytest exit status $$status)"; fi; \
+	if [ -n "$(VERDICTS)" ]; then echo "==> $$line" > "$(VERDICTS)/$(1)"; fi; \
+	exit $$status
 
 test-sqlite: install
 	@echo "==> test suite on SQLite"
-	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS); $(call verdict,sqlite,SQLite)
 
 # Runs the suite again on PostgreSQL when it answers; says so loudly when it does not.
 # REQUIRE_POSTGRES=1 (set by .ci/run) turns a missing server into a failure.
 test-postgres: install
 	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "==> test suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); $(call verdict,postgres,PostgreSQL); \
 	else \
+		warning="!! PostgreSQL is NOT reachable at $(TEST_DATABASE_URL): its run of the suite was SKIPPED"; \
+		if [ -n "$$REQUIRE_POSTGRES" ]; then warning="$$warning, a failure under REQUIRE_POSTGRES"; fi; \
 		echo ""; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 		echo "!! PostgreSQL is NOT reachable at $(TEST_DATABASE_URL)"; \
 		echo "!! The PostgreSQL run of the suite was SKIPPED."; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		if [ -n "$(VERDICTS)" ]; then echo "$$warning" > "$(VERDICTS)/postgres"; fi; \
 		if [ -n "$$REQUIRE_POSTGRES" ]; then exit 1; fi; \
 	fi
 

@@ -37,6 +37,7 @@ def redis_prefix(settings):
             raise
         pytest.skip(f"no Redis at {REDIS_URL}: {error}")
     prefix = f"test-{uuid.uuid4().hex}"
+    local = settings.CACHES
     settings.CACHES = {
         "default": {
             "BACKEND": "catalogue.cache.TolerantRedisCache",
@@ -48,6 +49,10 @@ def redis_prefix(settings):
     keys = list(redis_client().scan_iter(f"{prefix}:*"))
     if keys:
         redis_client().delete(*keys)
+    # Back to the local cache before the autouse fixture empties the cache after the test
+    # (tests/conftest.py): Django's RedisCache.clear() is FLUSHDB, which would take every key
+    # of the database with it, those of a run on the other database at the same time too.
+    settings.CACHES = local
 
 
 def test_a_rendered_page_is_stored_in_redis_and_served_from_it(

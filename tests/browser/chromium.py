@@ -3,8 +3,12 @@
 import os
 from pathlib import Path
 
+from django.db import connection
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# A folder per database: `make test` runs the SQLite and PostgreSQL suites at once, and the
+# same screenshot from both must not be written to one file.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / connection.vendor
 # Without the background-networking flags chromium keeps dialling hosts this closed network
 # refuses.
 CHROMIUM_ARGS = [

@@ -24,7 +24,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     if not CHROMIUM.exists():
         reason = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -53,7 +53,7 @@ def page(browser):
 
 @pytest.fixture
 def screenshot(page):
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str, **kwargs) -> Path:
         path = ARTIFACTS / f"{name}.png"

@@ -94,7 +94,7 @@ def log_in(page, base_url: str) -> None:
 
 
 def test_editor_finds_edits_and_publishes_a_synopsis(live_server, page, editor, rocky_iv):
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_in(page, live_server.url)
 
     # The review queue, with Thai and Danish, screenshot for a human look.
