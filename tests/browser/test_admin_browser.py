@@ -1,11 +1,10 @@
 """An editor's round trip in Debian's chromium: log in, find a synopsis, edit it, see it published.
 
-The fixtures of this module are its own (the shared tests/browser/conftest.py belongs to
-the public site's tests), so the two can be merged without touching each other.
+The browser is the suite's one (tests/browser/conftest.py): Playwright's sync API allows one
+per thread, so a module starting its own failed when another module's had started first.
 """
 
 import os
-import shutil
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -21,7 +20,7 @@ from ..factories import (
     SynopsisFactory,
     candidate,
 )
-from .chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from .chromium import ARTIFACTS
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here
 # (factories, refresh_from_db) are still plain synchronous code.
@@ -32,24 +31,9 @@ EDITOR, PASSWORD = "editor", "a-long-test-password"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's chromium through Playwright; CI must have it, a laptop may not."""
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing, and CI must run the browser tests")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-thai-tlwg)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(locale="en", viewport={"width": 1400, "height": 900})
+def page(browser):
+    context = browser.new_context(locale="en", viewport={"width": 1400, "height": 900})
     page = context.new_page()
     yield page
     context.close()

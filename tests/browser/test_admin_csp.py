@@ -1,11 +1,7 @@
 """The admin works in a real browser under our Content-Security-Policy, with no violations."""
 
-import shutil
-
 import pytest
 from django.contrib.auth.models import Group
-
-from .chromium import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,13 +18,12 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def browser_page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists() or shutil.which("chromium") is None:
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
+def browser_page(browser):
+    # The suite's one browser (tests/browser/conftest.py): Playwright's sync API allows one
+    # per thread.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.add_init_script(COLLECT_VIOLATIONS)
         console_errors: list[str] = []
         page.on(
@@ -39,7 +34,8 @@ def browser_page():
         )
         page.console_errors = console_errors
         yield page
-        browser.close()
+    finally:
+        context.close()
 
 
 @pytest.fixture
