@@ -168,13 +168,18 @@ def _in_sample(size: int) -> str:
     return f"(hashint8(matched.pk) & {int(size) - 1}) = 0"
 
 
+# The text statement's first CTE: the query, parsed once (:func:`_pg_text_hits`), which the
+# matches of every step read (:func:`_pg_matches`).
+_PARSED_QUERY = "parsed_query"
+
+
 def _pg_matches(films, language: str | None) -> tuple[str, list]:
     """SQL for the published synopses of ``films`` (in ``language``) that the query parsed in
     the statement's ``parsed_query`` CTE matches: film id, id (``pk``) and ``ts_rank``.
 
     Written, not compiled from a queryset: compiling one cost 0.5 ms of every search.
     """
-    parsed = "(SELECT query FROM parsed_query)"
+    parsed = f"(SELECT query FROM {_PARSED_QUERY})"
     sql = (
         f"SELECT film_id, id AS pk, ts_rank(search_vector, {parsed}) AS rank "
         f"FROM {Synopsis._meta.db_table} WHERE film_id IS NOT NULL AND search_vector @@ {parsed}"
@@ -211,7 +216,7 @@ def _pg_text_hits(films, tsquery: CombinedTsQuery, *, language: str | None, cap:
     sql, params = _pg_matches(films, language)
     enough = sample_enough(cap)
     parse, all_params = tsquery.parse()
-    steps, gates, chosen = [f"parsed_query AS MATERIALIZED ({parse})"], [], []
+    steps, gates, chosen = [f"{_PARSED_QUERY} AS MATERIALIZED ({parse})"], [], []
     for index, size in enumerate((*SEARCH_SAMPLES, None)):
         name = f"step{index}"
         conditions = [_in_sample(size)] if size else []

@@ -91,16 +91,17 @@ def _conditions(connection, column: str, key: str) -> tuple[str, list, str, list
     from ``key`` up to ``key + "!"`` are the key itself and the keys starting with its words.
     """
     ordered = _in_code_point_order(connection, column)
+    unspaced = has_unspaced_script(key)
     # Without spaces: every key starting with these letters; else "!", the character after
     # the space, ends the keys starting with these words.
-    upper = key[:-1] + chr(ord(key[-1]) + 1) if has_unspaced_script(key) else f"{key}!"
+    upper = key[:-1] + chr(ord(key[-1]) + 1) if unspaced else f"{key}!"
     starts, starts_params = f"{ordered} >= %s AND {ordered} < %s", [key, upper]
     like = (
         f"{connection.ops.lookup_cast('contains', 'CharField') % column} "
         + (connection.operators["contains"])
     )
     escaped = connection.ops.prep_for_like_query(key)
-    if has_unspaced_script(key):
+    if unspaced:
         return starts, starts_params, f"{like} AND NOT ({starts})", [f"%{escaped}%", key, upper]
     inside = f"({like} OR {like}) AND NOT ({starts})"
     return starts, starts_params, inside, [f"% {escaped} %", f"% {escaped}", key, upper]
