@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from films.filters import PlainSelect
-from films.fragments import CARD_PREFIX, FilmCard, attach_cards
+from films.fragments import CARD_PREFIX, FilmCard, attach_cards, film_list_items
 from films.models import Film
 
 BYPASS = {"X-Page-Cache-Bypass": "1"}
@@ -166,3 +166,55 @@ def test_a_card_whose_film_no_longer_exists_is_empty(catalogue):
     attach_cards(cards)
     assert "Rocky IV" in cards[0].card_html
     assert cards[1].card_html == ""
+
+
+def reference_match_html(card: FilmCard) -> str:
+    """What a card's match paragraphs were when format_html built them."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    from films.languages.display import display_name
+
+    html = ""
+    if card.match_title:
+        html += format_html(
+            '<p class="match-title">{}: <span lang="{}">{}</span></p>',
+            card.match_title_label,
+            card.match_title_language,
+            card.match_title,
+        )
+    if card.match_snippet:
+        html += format_html(
+            '<p class="snippet"><span class="snippet-lang">{}:</span> '
+            '<span lang="{}">{}</span></p>',
+            gettext("Matched in %(lang)s") % {"lang": display_name(card.match_language or "")},
+            card.match_language,
+            mark_safe(card.match_snippet),
+        )
+    return html
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        FilmCard(1),
+        FilmCard(2, match_title="Rocky", match_title_language="en", match_title_label="Original"),
+        FilmCard(
+            3,
+            match_title='<script>"Fist" & Co</script>',
+            match_title_language='e"n',
+            match_title_label="<b>Label</b>",
+            match_snippet="a <mark>boxer</mark> &amp; more",
+            match_language="th",
+        ),
+        FilmCard(4, match_snippet="…<mark>x</mark>", match_language=None),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_what_a_card_matched_is_escaped_as_format_html_escapes_it(card, language):
+    with translation.override(language):
+        assert card.match_html() == reference_match_html(card)
+        assert film_list_items([card]) == (
+            f'<li class="film-card">{card.card_html}{reference_match_html(card)}</li>\n        '
+        )

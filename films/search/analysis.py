@@ -218,7 +218,9 @@ def python_snippet(text: str, query: ParsedQuery, *, language: str, width: int =
     return ("…" if begin else "") + body + ("…" if end < len(text) else "")
 
 
-_TEXT_WORD = re.compile(r"\w+")
+# Splits a text into what lies between words and the words, alternating: the words are the
+# odd items. Lists of strings, not match objects: a page's twelve snippets split 1,200 words.
+_WORD_SPLIT = re.compile(r"(\w+)")
 # Words around the first match a snippet starts with, and the words a snippet shows.
 SNIPPET_LEAD = 6
 SNIPPET_WORDS = 40
@@ -286,8 +288,9 @@ def stemmed_snippet(
     text = strip_controls(text)  # a row written past Synopsis.save(): no markers in the page
     algorithm, keep = stemmer_for(language), keeps_accents(language)
     wanted = _wanted_stems(query, algorithm, keep)
-    tokens = list(_TEXT_WORD.finditer(text))
-    stems = _stemmed_words([token.group() for token in tokens], algorithm, keep)
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    stems = _stemmed_words(words, algorithm, keep)
     hits = [index for index, stem in enumerate(stems) if stem in wanted]
     if not hits:
         return None
@@ -295,21 +298,17 @@ def stemmed_snippet(
     far = [hit for hit in hits if hit >= hits[0] - SNIPPET_LEAD + SNIPPET_WORDS]
     runs = [hits[0], far[0]] if far and fragments > 1 else [hits[0]]
     length = SNIPPET_WORDS // len(runs)
-    marked, pieces, stop = set(hits), [], 0
+    pieces, end = [], 0
     for first in runs:
         begin = max(0, first - SNIPPET_LEAD)
-        end = min(len(tokens), begin + length)
-        # A run at either end of the text keeps what is before or after its words.
-        start = tokens[begin].start() if begin else 0
-        stop = tokens[end - 1].end() if end < len(tokens) else len(text)
-        body, cursor = [], start
-        for index in range(begin, end):
-            token = tokens[index]
-            if index in marked:
-                body.append(html.escape(text[cursor : token.start()]))
-                body.append(f"<mark>{html.escape(token.group())}</mark>")
-                cursor = token.end()
-        body.append(html.escape(text[cursor:stop]))
-        pieces.append(" ".join("".join(body).split()))
+        end = min(len(words), begin + length)
+        # Word i is parts[2i + 1]. A run at either end of the text keeps what is before or
+        # after its words.
+        low = 2 * begin + 1 if begin else 0
+        run = parts[low : 2 * end if end < len(words) else len(parts)]
+        for hit in hits:
+            if begin <= hit < end:
+                run[2 * hit + 1 - low] = f"{MATCH_START}{run[2 * hit + 1 - low]}{MATCH_STOP}"
+        pieces.append(marked_html(" ".join(html.escape("".join(run)).split())))
     lead = "…" if runs[0] > SNIPPET_LEAD else ""
-    return lead + " … ".join(pieces) + ("…" if stop < len(text) else "")
+    return lead + " … ".join(pieces) + ("…" if end < len(words) else "")

@@ -1,5 +1,5 @@
-"""Template helpers: web fonts, language names, language alternates of a page, a synopsis as
-headings and paragraphs."""
+"""Template helpers: fragments rendered once per process, web fonts, language names, language
+alternates of a page, a synopsis as headings and paragraphs."""
 
 import re
 from functools import lru_cache
@@ -8,7 +8,7 @@ from typing import Literal
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, translate_url
 from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
@@ -16,10 +16,56 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from films.fragments import film_list_items
 from films.languages import WEB_FONTS, native_name
 from films.languages.display import display_name, translated_name
 
 register = template.Library()
+
+# Fragments :func:`memoize` rendered, by name, interface language, script prefix and the
+# values it varies on; emptied when full. Plain strings, which the collector does not track.
+_MEMOIZED: dict[tuple[str, ...], SafeString] = {}
+_MEMOIZED_SIZE = 1024
+
+
+class MemoizedNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str, vary: list) -> None:
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context) -> SafeString:
+        if context.template.engine.debug:  # templates edited while the server runs
+            return self.nodelist.render(context)
+        key = (
+            self.name,
+            get_language() or "",
+            get_script_prefix(),
+            *(str(value.resolve(context)) for value in self.vary),
+        )
+        html = _MEMOIZED.get(key)
+        if html is None:
+            if len(_MEMOIZED) >= _MEMOIZED_SIZE:
+                _MEMOIZED.clear()
+            html = _MEMOIZED[key] = mark_safe(self.nodelist.render(context))  # noqa: S308
+        return html
+
+
+@register.tag
+def memoize(parser, token) -> MemoizedNode:
+    """``{% memoize "name" value… %}…{% endmemoize %}``: the body rendered once per process
+    for each interface language, script prefix and set of the values named.
+
+    For the chrome every page repeats (links, labels, static files): its URL reversals,
+    static lookups and translations were a third of an empty search page's rendering
+    (docs/performance.md). The body may depend on nothing else of the context: what it
+    shows of the request must be among the values. Not kept when the engine is in debug.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% memoize %} takes a quoted name, then values")
+    nodelist = parser.parse(("endmemoize",))
+    parser.delete_first_token()
+    return MemoizedNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
+
 
 # "[1]", "[12]", "[note 3]": reference markers a copied synopsis keeps without its notes.
 _FOOTNOTE_MARKER = re.compile(r"\s?\[(?:\d{1,3}|[a-z]{1,6} \d{1,3})\]")
@@ -38,6 +84,9 @@ def synopsis_languages(film) -> list[tuple[str, str]]:
     if synopses is None:
         synopses = getattr(film, "public_synopses", [])
     return [(tag, display_name(tag)) for tag in sorted({s.language for s in synopses})]
+
+
+register.filter("film_list_items", film_list_items)
 
 
 @register.simple_tag
