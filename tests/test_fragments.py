@@ -218,3 +218,43 @@ def test_what_a_card_matched_is_escaped_as_format_html_escapes_it(card, language
         assert film_list_items([card]) == (
             f'<li class="film-card">{card.card_html}{reference_match_html(card)}</li>\n        '
         )
+
+
+ALTERNATES = [
+    {
+        "code": "en",
+        "name": "English",
+        "url": 'http://testserver/en/films/?q="<b>"&x=1',
+        "current": True,
+    },
+    {"code": "da", "name": "Dansk <&>", "url": "http://testserver/da/film/", "current": False},
+    {"code": "x-default", "name": "", "url": "http://testserver/films/?q='", "current": False},
+]
+
+
+def test_the_language_alternates_are_escaped_as_format_html_join_escapes_them():
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    from films.templatetags.films_tags import (
+        current_language_name,
+        hreflang_links,
+        language_switcher_items,
+    )
+
+    rows = [(a["code"], a["url"]) for a in ALTERNATES]
+    assert hreflang_links(ALTERNATES) == format_html_join(
+        "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', rows
+    )
+    assert current_language_name(ALTERNATES) == format_html_join(
+        "", '<span lang="{}">{}</span>', [("en", "English")]
+    )
+    current = mark_safe(' aria-current="true"')
+    items = [
+        (a["url"], a["code"], a["code"], current if a["current"] else "", a["name"])
+        for a in ALTERNATES
+        if a["name"]
+    ]
+    assert language_switcher_items(ALTERNATES) == format_html_join(
+        "\n        ", '<li><a href="{}" hreflang="{}" lang="{}"{}>{}</a></li>', items
+    )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, translate_url
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -121,18 +121,24 @@ def language_facets(context, counts) -> SafeString:
         ]
     )
     current = request.GET.get("language")
+    interface = get_language()
     items = []
     for code, _name, count in counts:
         link = urlencode({"language": code})
         href = escape(f"?{kept}&{link}" if kept else f"?{link}")
         flag = ' aria-current="true"' if code == current else ""
         # html.escape and an f-string: format_html's checks per argument cost more than the
-        # items themselves; the label is already safe HTML (language_label).
-        items.append(
-            f'<li><a href="{href}"{flag}>{language_label(code)}</a> '
-            f'<span class="count">{escape(str(localize(count)))}</span></li>'
-        )
+        # items themselves.
+        items.append(f'<li><a href="{href}"{flag}>{_facet_label(code, count, interface)}</li>')
     return mark_safe("\n".join(items))
+
+
+@lru_cache(maxsize=4096)
+def _facet_label(tag: str, count: int, interface_language: str | None) -> str:
+    # A facet's label and localized count, per interface language: the same on every page
+    # of a catalogue generation, and localizing a number is most of an item's cost.
+    label = _language_label(tag, interface_language)
+    return f'{label}</a> <span class="count">{escape(str(localize(count)))}</span>'
 
 
 @register.filter
@@ -190,44 +196,45 @@ def language_alternates(context) -> list[dict[str, str]]:
     return alternates
 
 
+# The alternates' markup: html.escape and f-strings, as in language_facets; format_html_join
+# checked every argument of every item of every page.
+
+
 @register.filter
 def hreflang_links(alternates: list[dict[str, str]]) -> SafeString:
     """The ``<link rel="alternate">`` of each of :func:`language_alternates` (the page's head)."""
-    return format_html_join(
-        "\n  ",
-        '<link rel="alternate" hreflang="{}" href="{}">',
-        ((alternate["code"], alternate["url"]) for alternate in alternates),
+    return mark_safe(  # noqa: S308 - every value escaped
+        "\n  ".join(
+            f'<link rel="alternate" hreflang="{escape(a["code"])}" href="{escape(a["url"])}">'
+            for a in alternates
+        )
     )
 
 
 @register.filter
 def current_language_name(alternates: list[dict[str, str]]) -> SafeString:
     """The interface language's own name, marked with its language (the switcher's label)."""
-    return format_html_join(
-        "",
-        '<span lang="{}">{}</span>',
-        ((a["code"], a["name"]) for a in alternates if a["current"]),
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'<span lang="{escape(a["code"])}">{escape(a["name"])}</span>'
+            for a in alternates
+            if a["current"]
+        )
     )
 
 
 @register.filter
 def language_switcher_items(alternates: list[dict[str, str]]) -> SafeString:
     """A list item linking the page in each interface language (x-default has no name)."""
-    return format_html_join(
-        "\n        ",
-        '<li><a href="{}" hreflang="{}" lang="{}"{}>{}</a></li>',
-        (
-            (
-                a["url"],
-                a["code"],
-                a["code"],
-                mark_safe(' aria-current="true"') if a["current"] else "",
-                a["name"],
+    items = []
+    for a in alternates:
+        if a["name"]:
+            code, flag = escape(a["code"]), ' aria-current="true"' if a["current"] else ""
+            items.append(
+                f'<li><a href="{escape(a["url"])}" hreflang="{code}" lang="{code}"{flag}>'
+                f"{escape(a['name'])}</a></li>"
             )
-            for a in alternates
-            if a["name"]
-        ),
-    )
+    return mark_safe("\n        ".join(items))  # noqa: S308 - every value escaped
 
 
 @lru_cache(maxsize=4096)
