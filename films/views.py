@@ -54,6 +54,9 @@ class FilmListView(FilterView):
         # A film deleted since its page was counted has no card: left out, not an empty one.
         context["films"] = [card for card in cards if card.card_html]
         context["search_capped"] = getattr(self.object_list, "capped", False)
+        if isinstance(self.object_list, SearchResults):
+            # The page is loaded and the paginator has counted the hits: the ranking is done.
+            self.object_list.release()
         context["query"] = self.filterset.active_query
         # The filters in force, for the heading, the header search and "Clear all".
         context["kept_filters"] = self.filterset.kept_filters

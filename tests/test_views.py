@@ -301,3 +301,31 @@ def test_detail_links_previous_and_next_in_story_order(client, db, slug, previou
     html = response.content.decode()
     assert (f'rel="prev" href="/en/films/{previous}/"' in html) == (previous is not None)
     assert (f'rel="next" href="/en/films/{next_}/"' in html) == (next_ is not None)
+
+
+@pytest.mark.parametrize("ordering", ["", "year"])
+def test_a_search_page_leaves_its_ranking_to_no_garbage_collection(client, db, ordering):
+    """The ranked hits are reachable from the FilterSet, a reference cycle: once the page is
+    built they are let go, so that they are freed with the request, not by the collector."""
+    import gc
+
+    from films.search.queries import FilmHit
+
+    for _ in range(30):
+        SynopsisFactory(film=FilmFactory(), language="en")
+    gc.collect()
+    gc.disable()
+    try:
+        response = client.get(LIST, {"q": "boxer", "ordering": ordering})
+        assert response.context["paginator"].count == 30
+        assert len(response.context["films"]) == 12
+        del response
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        assert gc.garbage, "the test client keeps each response in a cycle"
+        # type(), not isinstance(): the garbage holds lazy objects that isinstance would set up
+        assert not sum(type(item) is FilmHit for item in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()

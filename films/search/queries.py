@@ -333,6 +333,17 @@ class SearchResults:
         hold each film's id, and its card's HTML is cached (films/fragments.py)."""
         return self._replace(self.hits, cards=True)
 
+    def release(self) -> None:
+        """Let go of the ranking once a page of it has been loaded (and counted): every copy
+        of these results is then empty.
+
+        A search's hundreds of hits stay reachable from the FilterSet, which django-filter
+        links to its filters and they to it: garbage only the collector could free, a pass
+        of 2-3 ms on one search in ten (docs/performance.md). Emptied, they are freed with
+        the request.
+        """
+        self.hits.clear()
+
     def _load(self, hits: list[FilmHit], *, snippets: bool = True) -> list:
         """The films (or cards) of ``hits``, in order, with their match attributes (and
         snippets)."""
