@@ -130,8 +130,9 @@ class FilmHit(NamedTuple):
 
 
 def _title_hits(films, keys: list[str], *, cap: int, near: bool = False) -> list[FilmHit]:
+    make = FilmHit._make  # as in text_hits: the class's constructor is a Python function
     return [
-        FilmHit(-tier, -0.0, film_key, year, film_id, None, match)
+        make((-tier, -0.0, film_key, year, film_id, None, match))
         for film_id, film_key, year, tier, match in matching_titles(films, keys, cap=cap, near=near)
     ]
 
@@ -379,13 +380,15 @@ class SearchResults:
 
 def _merge(by_film: dict[int, FilmHit], hits: list[FilmHit]) -> None:
     """Add title hits: a film keeps its best title tier and the title that earned it."""
+    make = FilmHit._make  # _replace, per film found by both, was most of this loop
     for hit in hits:
         known = by_film.get(hit.film_id)
         if known is None:
             by_film[hit.film_id] = hit
         elif hit.neg_title_tier < known.neg_title_tier:
-            by_film[hit.film_id] = hit._replace(
-                neg_text_rank=known.neg_text_rank, synopsis_id=known.synopsis_id
+            tier, _rank, key, year, film_id, _synopsis, match = hit
+            by_film[film_id] = make(
+                (tier, known.neg_text_rank, key, year, film_id, known.synopsis_id, match)
             )
 
 
