@@ -6,13 +6,12 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from .caching import CACHE_SECONDS, catalogue_generation, language_totals
+from .caching import catalogue_generation, language_totals
 from .filters import FilmFilter
 from .fragments import FilmCard, attach_cards
 from .languages import preferred_order
@@ -63,13 +62,12 @@ class FilmListView(FilterView):
         context["filter_summary"] = self.filterset.summary
         context["active_filters"] = bool(context["kept_filters"])
         # The filter fields' HTML (includes/filter_form.html) is a function of the filters
-        # as sent, the catalogue generation and the interface language: cached under them,
-        # it is rendered once, not on every search (docs/performance.md).
+        # as sent, the catalogue generation and the interface language: memoised under them
+        # in each process, it is rendered once, not on every search (docs/performance.md).
         sent = urlencode(
             [(name, self.request.GET.get(name, "")) for name in FilmFilter.KEPT_PARAMETERS]
         )
-        context["filter_fields_key"] = f"{catalogue_generation().value}:{get_language()}:{sent}"
-        context["filter_fields_seconds"] = CACHE_SECONDS
+        context["filter_fields_key"] = f"{catalogue_generation().value}:{sent}"
         return context
 
 

@@ -1,6 +1,7 @@
 """Template helpers: fragments rendered once per process, web fonts, language names, language
 alternates of a page, a synopsis as headings and paragraphs."""
 
+import hashlib
 import re
 from functools import lru_cache
 from html import escape
@@ -24,8 +25,9 @@ register = template.Library()
 
 # Fragments :func:`memoize` rendered, by name, interface language, script prefix and the
 # values it varies on; emptied when full. Plain strings, which the collector does not track.
-_MEMOIZED: dict[tuple[str, ...], SafeString] = {}
+_MEMOIZED: dict[tuple[str, str, str, str], SafeString] = {}
 _MEMOIZED_SIZE = 1024
+_MEMOIZED_VALUES_LENGTH = 128
 
 
 class MemoizedNode(template.Node):
@@ -35,12 +37,10 @@ class MemoizedNode(template.Node):
     def render(self, context) -> SafeString:
         if context.template.engine.debug:  # templates edited while the server runs
             return self.nodelist.render(context)
-        key = (
-            self.name,
-            get_language() or "",
-            get_script_prefix(),
-            *(str(value.resolve(context)) for value in self.vary),
-        )
+        values = repr(tuple(str(value.resolve(context)) for value in self.vary))
+        if len(values) > _MEMOIZED_VALUES_LENGTH:  # sent by a visitor: kept short in memory
+            values = hashlib.sha256(values.encode()).hexdigest()
+        key = (self.name, get_language() or "", get_script_prefix(), values)
         html = _MEMOIZED.get(key)
         if html is None:
             if len(_MEMOIZED) >= _MEMOIZED_SIZE:
