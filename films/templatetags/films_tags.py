@@ -137,7 +137,7 @@ def language_facets(context, counts) -> SafeString:
 def _facet_label(tag: str, count: int, interface_language: str | None) -> str:
     # A facet's label and localized count, per interface language: the same on every page
     # of a catalogue generation, and localizing a number is most of an item's cost.
-    label = _language_label(tag, interface_language)
+    label = _language_label(tag, interface_language) if tag else ""
     return f'{label}</a> <span class="count">{escape(str(localize(count)))}</span>'
 
 
