@@ -282,16 +282,17 @@ def test_postgres_text_query_can_use_the_gin_index(catalogue):
     """The query is one constant tsquery (configs OR'd), never a per-row config (docs/search.md)."""
     from django.db import connection
 
-    from films.search.queries import _pg_matches, text_search_query
+    from films.search.pgtext import matches_sql
+    from films.search.queries import text_search_query
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'synopsis_search_vector_gin'"
         )
         assert "USING gin (search_vector)" in cursor.fetchone()[0]
-    matches, _params = _pg_matches(Film.objects.all(), None)
+    matches, _params = matches_sql(Film.objects.all(), None)
     assert "search_config" not in matches.split("WHERE")[1]
-    # The query is parsed in the statement (films/search/queries.py CombinedTsQuery): the
+    # The query is parsed in the statement (films/search/pgtext.py CombinedTsQuery): the
     # index takes its value when the statement runs. Planners prefer a scan (or the index
     # on film ids) on a table this small; forbid the scan and ask for the match alone.
     parse, params = text_search_query(parse_query("boksere")).parse()
@@ -318,7 +319,8 @@ def _in_sample(ids, size):
 
 @pytest.mark.postgres
 def test_postgres_a_common_word_is_ranked_in_the_smallest_sample_holding_enough(db):
-    from films.search.queries import SEARCH_SAMPLES, sample_enough, text_hits
+    from films.search.pgtext import SEARCH_SAMPLES, sample_enough
+    from films.search.queries import text_hits
 
     ids = {
         SynopsisFactory(language="en", text=f"A boxer story, chapter {n}.").pk for n in range(200)
@@ -340,7 +342,8 @@ def test_postgres_a_common_word_is_ranked_in_the_smallest_sample_holding_enough(
 
 @pytest.mark.postgres
 def test_postgres_a_sample_with_enough_matches_is_ranked_whole_and_says_it_is_capped(db):
-    from films.search.queries import SEARCH_SAMPLES, sample_enough, text_hits
+    from films.search.pgtext import SEARCH_SAMPLES, sample_enough
+    from films.search.queries import text_hits
 
     ids = {
         SynopsisFactory(language="en", text=f"A boxer story, chapter {n}.").pk for n in range(200)
@@ -360,7 +363,7 @@ def test_postgres_a_sample_with_enough_matches_is_ranked_whole_and_says_it_is_ca
 
 @pytest.mark.postgres
 def test_postgres_each_search_sample_has_its_index_and_vectors_stay_in_the_row(db):
-    from films.search.queries import SEARCH_SAMPLES
+    from films.search.pgtext import SEARCH_SAMPLES
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -410,7 +413,7 @@ def test_search_with_a_chosen_ordering_keeps_every_match(client, catalogue):
 @pytest.mark.postgres
 def test_postgres_query_holds_each_lexeme_once(db):
     """Eleven configs parse "berg" alike; eleven copies would make the planner scan."""
-    from films.search.queries import combined_tsquery
+    from films.search.pgtext import combined_tsquery
 
     configs = ["danish", "english", "german", "simple", "spanish", "swedish"]
     sql, params = combined_tsquery(parse_query("Berg"), configs).parse()

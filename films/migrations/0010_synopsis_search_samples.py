@@ -10,7 +10,7 @@ films_synopsis``, docs/production.md).
 The partial GIN indexes each hold a fixed pseudo-random sample of the synopses (1 in 512,
 64 and 8, by a hash of the id): a word found in tens of thousands of synopses finds its
 capped candidates in a sample instead of building a bitmap of every match
-(films/search/queries.py ``SEARCH_SAMPLES``, docs/search.md). SQLite: nothing to do.
+(films/search/pgtext.py ``SEARCH_SAMPLES``, docs/search.md). SQLite: nothing to do.
 """
 
 from django.db import migrations

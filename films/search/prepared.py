@@ -2,8 +2,8 @@
 texts of a page's snippets.
 
 Django's psycopg cursors bind parameters on the client: every search sends PostgreSQL a new
-text to parse and plan, and the text search statement (films/search/queries.py
-``_pg_text_hits``: four sampled steps, each a subquery) cost 1.1-1.9 ms of parsing and
+text to parse and plan, and the text search statement (films/search/pgtext.py
+``first_matches``: four sampled steps, each a subquery) cost 1.1-1.9 ms of parsing and
 planning at a million synopses, a fifth of its time for a common word and most of it for a
 rare one. Bound on the server, its text is the same for every query of one shape (the
 language filter and the other filters change it), so psycopg prepares it once it has run
