@@ -50,6 +50,14 @@ class FilmQuerySet(models.QuerySet):
         """Return films with what a list page shows: franchise and synopsis languages."""
         return self.select_related("franchise").prefetch_related(listed_synopses())
 
+    def restriction_sql(self, column: str) -> tuple[str, list]:
+        """For a statement written in SQL: `` AND column IN (these films' ids)`` and its
+        parameters, or nothing when these are every film (films/search/)."""
+        if not self.query.has_filters():
+            return "", []
+        sql, params = self.order_by().values("pk").query.sql_with_params()
+        return f" AND {column} IN ({sql})", list(params)
+
     def with_language(self, language: str) -> "FilmQuerySet":
         return self.filter(
             Exists(Synopsis.objects.published().filter(film=OuterRef("pk"), language=language))

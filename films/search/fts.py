@@ -134,15 +134,12 @@ def first_matches(films, *, match: str, language: str | None, limit: int) -> lis
     """
     if not match:
         return []
-    conditions, params = [], [match]
+    where, params = "", [match]
     if language:
-        conditions.append("synopsis.language = %s")
-        params.append(language)
-    if films.query.has_filters():
-        sql, film_params = films.order_by().values("pk").query.sql_with_params()
-        conditions.append(f"synopsis.film_id IN ({sql})")
-        params.extend(film_params)
-    where = "".join(f" AND {condition}" for condition in conditions)
+        where, params = " AND synopsis.language = %s", [match, language]
+    restriction, restriction_params = films.restriction_sql("synopsis.film_id")
+    where += restriction
+    params += restriction_params
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT synopsis.film_id, synopsis.id, -bm25({TABLE}) "

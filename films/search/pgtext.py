@@ -13,7 +13,6 @@ from ..languages import FALLBACK_CONFIG, LANGUAGES
 from ..models import Synopsis
 from .analysis import ParsedQuery
 from .prepared import server_binding_cursor
-from .titles import restriction_to
 
 # PostgreSQL configs whose languages keep their accents (films/languages/table.py): their
 # queries keep the marks too.
@@ -105,7 +104,7 @@ def matches_sql(films, language: str | None) -> tuple[str, list]:
     if language:
         sql += " AND language = %s"
         params.append(language)
-    restriction, restriction_params = restriction_to(films, "film_id")
+    restriction, restriction_params = films.restriction_sql("film_id")
     return sql + restriction, params + restriction_params
 
 

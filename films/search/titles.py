@@ -59,14 +59,6 @@ class TitleMatch(NamedTuple):
         return capfirst(format_lazy(_("{language} title"), language=language))
 
 
-def restriction_to(films, column: str) -> tuple[str, list]:
-    """SQL keeping rows whose ``column`` is one of ``films``; none when ``films`` is every film."""
-    if not films.query.has_filters():
-        return "", []
-    sql, params = films.order_by().values("pk").query.sql_with_params()
-    return f" AND {column} IN ({sql})", list(params)
-
-
 def _in_code_point_order(connection, column: str) -> str:
     """``column`` compared and sorted by code point, as Python sorts the hits.
 
@@ -136,7 +128,7 @@ def _capped_parts(connection, films, keys: list[str], cap: int) -> tuple[str, li
     (docs/performance.md).
     """
     ctes, cte_params, selects, select_params = [], [], [], []
-    restrictions = {column: restriction_to(films, column) for _, column in _TABLES}
+    restrictions = {column: films.restriction_sql(column) for _, column in _TABLES}
     key_sql = _in_code_point_order(connection, "t.title_key")
     for number, (key, (select, column)) in enumerate(itertools.product(keys, _TABLES)):
         starts, starts_params, inside, inside_params = _conditions(connection, "t.title_key", key)
