@@ -80,13 +80,37 @@ class FilmHit(NamedTuple):
     def text_rank(self) -> float:
         return -self.neg_text_rank
 
+    # Hits are built only by the three methods below, each from its own source's rows, with
+    # _make: a named tuple's constructor is a Python function, and a search builds a
+    # thousand hits.
+
+    @classmethod
+    def of_titles(cls, rows: list[tuple]) -> list["FilmHit"]:
+        """Hits of title matches: (film_id, film title key, year, tier, TitleMatch) rows
+        (films/search/titles.py ``matching_titles``)."""
+        make = cls._make
+        return [
+            make((-tier, -0.0, film_key, year, film_id, None, match))
+            for film_id, film_key, year, tier, match in rows
+        ]
+
+    @classmethod
+    def of_texts(cls, best: dict[int, tuple[float, int]]) -> list["FilmHit"]:
+        """Hits of text matches: each film's (negated rank, synopsis id), by film id."""
+        make = cls._make
+        return [
+            make((0, rank, "", 0, film_id, synopsis_id, None))
+            for film_id, (rank, synopsis_id) in best.items()
+        ]
+
+    def with_title_of(self, title_hit: "FilmHit") -> "FilmHit":
+        """This text hit ranked, keyed and explained by ``title_hit``'s title."""
+        tier, _rank, key, year, film_id, _synopsis, match = title_hit
+        return self._make((tier, self.neg_text_rank, key, year, film_id, self.synopsis_id, match))
+
 
 def _title_hits(films, keys: list[str], *, cap: int, near: bool = False) -> list[FilmHit]:
-    make = FilmHit._make  # as in text_hits: the class's constructor is a Python function
-    return [
-        make((-tier, -0.0, film_key, year, film_id, None, match))
-        for film_id, film_key, year, tier, match in matching_titles(films, keys, cap=cap, near=near)
-    ]
+    return FilmHit.of_titles(matching_titles(films, keys, cap=cap, near=near))
 
 
 def title_hits(films, query: ParsedQuery, *, cap: int | None = None) -> list[FilmHit]:
@@ -133,9 +157,7 @@ def text_hits(
         known = best.get(row[0])
         if known is None or candidate < known:
             best[row[0]] = candidate
-    make = FilmHit._make
-    hits = [make((0, rank, "", 0, film, synopsis, None)) for film, (rank, synopsis) in best.items()]
-    return hits, capped
+    return FilmHit.of_texts(best), capped
 
 
 class SearchResults:
@@ -242,16 +264,12 @@ class SearchResults:
 
 def _merge(by_film: dict[int, FilmHit], hits: list[FilmHit]) -> None:
     """Add title hits: a film keeps its best title tier and the title that earned it."""
-    make = FilmHit._make  # _replace, per film found by both, was most of this loop
     for hit in hits:
         known = by_film.get(hit.film_id)
         if known is None:
             by_film[hit.film_id] = hit
         elif hit.neg_title_tier < known.neg_title_tier:
-            tier, _rank, key, year, film_id, _synopsis, match = hit
-            by_film[film_id] = make(
-                (tier, known.neg_text_rank, key, year, film_id, known.synopsis_id, match)
-            )
+            by_film[hit.film_id] = known.with_title_of(hit)
 
 
 def search_films(films, raw: str | None, *, language: str | None = None):
