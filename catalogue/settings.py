@@ -103,13 +103,25 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "catalogue.wsgi.application"
 
-# DATABASE_URL selects the database (PostgreSQL in production); unset means an
+
+def primary_database(url: str) -> dict:
+    """Return the DATABASES entry of the database at ``url``; a URL it cannot be is refused
+    with its name, not left to fail later without one."""
+    try:
+        return dj_database_url.parse(
+            url,
+            conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL: {error}") from None
+
+
+# DATABASE_URL selects the database (PostgreSQL in production); unset or empty means an
 # embedded SQLite file in the project, so a fresh clone runs with no set-up.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": primary_database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
 

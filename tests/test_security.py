@@ -82,6 +82,31 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be" in result.stderr
 
 
+DATABASE_ENGINE = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.DATABASES["default"]["ENGINE"])
+"""
+
+
+@pytest.mark.slow
+def test_an_empty_database_url_means_the_embedded_database():
+    env = {**production_env(DATABASE_URL=""), "DJANGO_SETTINGS_MODULE": "catalogue.settings"}
+    result = run_python(["-c", DATABASE_ENGINE], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("url", ["catalogue-db:5432", "http://catalogue-db/catalogue"])
+def test_a_database_url_that_names_no_database_is_refused_by_name(url):
+    env = {**production_env(DATABASE_URL=url), "DJANGO_SETTINGS_MODULE": "catalogue.settings"}
+    result = run_python(["-c", DATABASE_ENGINE], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL: Scheme" in result.stderr
+
+
 @pytest.mark.slow
 def test_https_settings_are_on_in_production():
     values = settings_under(production_env())
