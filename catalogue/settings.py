@@ -169,7 +169,12 @@ for _alias, _database in DATABASES.items():
         )
         # No JIT: the capped search is planned as a full match (high cost, so PostgreSQL
         # compiles it, 6-8 ms) but stops after CANDIDATE_CAP rows, in less time than that.
-        _database["OPTIONS"].setdefault("options", "-c jit=off")
+        # Generic plans for prepared statements, which only the search binds on the server
+        # (over every film): planned once per connection, not per query
+        # (films/search/prepared.py).
+        _database["OPTIONS"].setdefault(
+            "options", "-c jit=off -c plan_cache_mode=force_generic_plan"
+        )
         _database["OPTIONS"].setdefault("prepare_threshold", PREPARE_THRESHOLD)
     if _database["ENGINE"] == "django.db.backends.sqlite3":
         # Wait for a competing writer instead of failing at once with "database is locked".

@@ -447,6 +447,31 @@ def test_postgres_the_text_statement_is_prepared_once_and_answers_every_query_al
     assert len(expected["trains"]) == 2 and not expected["nothing"]
 
 
+@pytest.mark.postgres
+def test_postgres_title_statements_over_every_film_are_prepared_and_filtered_ones_planned(db):
+    """Over every film, the title statement has one generic plan per connection; a filter's
+    values reach a plan only when it is made for them (films/search/prepared.py)."""
+    FilmFactory(title="The Harbour Boxer", year=1990)
+    FilmFactory(title="Boxer at Night", year=2010)
+    every = Film.objects.all()
+    later = Film.objects.filter(year__gte=2000)
+
+    def titles(films, key):
+        return sorted(match.title for *_, match in matching_titles(films, [key], cap=500))
+
+    for _ in range(3):  # psycopg prepares a statement on its sixth run
+        assert titles(every, "boxer") == ["Boxer at Night", "The Harbour Boxer"]
+        assert titles(every, "harbour boxer") == ["The Harbour Boxer"]
+        assert titles(later, "boxer") == titles(later, "boxer at") == ["Boxer at Night"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [text for (text,) in cursor.fetchall() if "inside0 AS MATERIALIZED" in text]
+    assert len(prepared) == 1  # one shape: the two keys share it
+    assert " IN (SELECT" not in prepared[0]  # the year filter's statement was not prepared
+
+
 @pytest.mark.parametrize(
     ("raw", "websearch"),
     [

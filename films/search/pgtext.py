@@ -12,7 +12,7 @@ from django.db import connections, router
 from ..languages import FALLBACK_CONFIG, LANGUAGES
 from ..models import Synopsis
 from .analysis import ParsedQuery
-from .prepared import server_binding_cursor
+from .prepared import search_cursor
 
 # PostgreSQL configs whose languages keep their accents (films/languages/table.py): their
 # queries keep the marks too.
@@ -126,8 +126,9 @@ def first_matches(films, tsquery: CombinedTsQuery, *, language: str | None, cap:
 
     The films are not joined: the ranking needs only their ids (text matches of equal rank
     are in film id order, :class:`FilmHit`), and looking up 500 films by primary key was
-    half of the statement's time at a million synopses (docs/performance.md). Bound on the
-    server, so that it is parsed and planned once per connection (films/search/prepared.py).
+    half of the statement's time at a million synopses (docs/performance.md). Over every film,
+    bound on the server, so that it is parsed and planned once per connection; over films a
+    filter chose, planned for the filter's values (films/search/prepared.py).
     """
     sql, params = matches_sql(films, language)
     enough = sample_enough(cap)
@@ -146,7 +147,7 @@ def first_matches(films, tsquery: CombinedTsQuery, *, language: str | None, cap:
             f"SELECT *, {index} AS step FROM {name}"
             + (f" WHERE {count} >= {enough}" if size else "")
         )
-    with server_binding_cursor(connections[router.db_for_read(Synopsis)]) as cursor:
+    with search_cursor(connections[router.db_for_read(Synopsis)], films) as cursor:
         cursor.execute(
             f"WITH {', '.join(steps)} {' UNION ALL '.join(chosen)} LIMIT {cap + 1}", all_params
         )

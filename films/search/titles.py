@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ..caching import catalogue_generation
 from ..languages import english_name, has_unspaced_script
 from ..models import Film, FilmTitle
+from .prepared import search_cursor
 
 # Title tiers: the query is the whole title, its first words, or whole words inside it;
 # the same, one typo away, rank below every title match and above text matches.
@@ -102,14 +103,14 @@ def _conditions(connection, column: str, key: str) -> tuple[str, list, str, list
 # What each table gives a title match, in one shape: its key and row id (the order), then
 # the film's id, key and year, and the title, its language and kind.
 _FILM_TITLES = (
-    "SELECT {key}, t.id, t.id, t.title_key, t.year, t.title, t.original_language, "
-    f"'original' FROM {Film._meta.db_table} AS t WHERE {{condition}}{{restriction}} "
-    "ORDER BY {key}, t.id LIMIT %s"
+    "SELECT {key} AS sort_key, t.id AS row_id, t.id, t.title_key, t.year, t.title, "
+    f"t.original_language, 'original' FROM {Film._meta.db_table} AS t "
+    "WHERE {condition}{restriction}"
 )
 _LOCALIZED_TITLES = (
-    "SELECT {key}, t.id, t.film_id, f.title_key, f.year, t.title, t.language, t.kind "
-    f"FROM {FilmTitle._meta.db_table} AS t JOIN {Film._meta.db_table} AS f ON f.id = t.film_id "
-    "WHERE {condition}{restriction} ORDER BY {key}, t.id LIMIT %s"
+    "SELECT {key} AS sort_key, t.id AS row_id, t.film_id, f.title_key, f.year, t.title, "
+    f"t.language, t.kind FROM {FilmTitle._meta.db_table} AS t "
+    f"JOIN {Film._meta.db_table} AS f ON f.id = t.film_id WHERE {{condition}}{{restriction}}"
 )
 _TABLES = ((_FILM_TITLES, "t.id"), (_LOCALIZED_TITLES, "t.film_id"))
 
@@ -118,31 +119,38 @@ def _capped_parts(connection, films, keys: list[str], cap: int) -> tuple[str, li
     """One statement reading, per key and table, the titles that are or start with the key,
     then those holding it further in, at most ``cap`` of them: (group, part, *row).
 
-    Each part is read in title-key order and capped, so a part with tens of thousands of
-    matches reads ``cap`` entries of the title-key index instead of sorting them all, and
-    the second part is read only while the first found fewer than ``cap`` (PostgreSQL
+    The first part is read in title-key order and capped, so a key that starts tens of
+    thousands of titles reads ``cap`` entries of the title-key index instead of sorting them
+    all. The second part is read only while the first found fewer than ``cap`` (PostgreSQL
     evaluates the count once and skips the second scan: a key that starts half of all
-    titles never reads the titles holding it further in). Written in SQL, not built by the
-    ORM, and every key and table in one statement: compiling four querysets per key cost
-    more than running them, and a query's typo corrections were twelve queries
+    titles never reads the titles holding it further in); on PostgreSQL it is a MATERIALIZED
+    CTE, ordered and capped outside it, so that even a generic plan, which cannot see its
+    ``LIKE`` patterns, reads it from the trigram index instead of walking the title-key index
+    through every title (films/search/prepared.py). Written in SQL, not built by the ORM,
+    and every key and table in one statement: compiling four querysets per key cost more
+    than running them, and a query's typo corrections were twelve queries
     (docs/performance.md).
     """
     ctes, cte_params, selects, select_params = [], [], [], []
     restrictions = {column: films.restriction_sql(column) for _, column in _TABLES}
     key_sql = _in_code_point_order(connection, "t.title_key")
+    sort_key = _in_code_point_order(connection, "sort_key")
+    materialized = " MATERIALIZED" if connection.vendor == "postgresql" else ""
     for number, (key, (select, column)) in enumerate(itertools.product(keys, _TABLES)):
         starts, starts_params, inside, inside_params = _conditions(connection, "t.title_key", key)
         restriction, restriction_params = restrictions[column]
         first = select.format(key=key_sql, condition=starts, restriction=restriction)
-        ctes.append(f"first{number} AS ({first})")
-        cte_params += [*starts_params, *restriction_params, cap]
         second = select.format(key=key_sql, condition=inside, restriction=restriction)
+        ctes.append(f"first{number} AS ({first} ORDER BY {key_sql}, t.id LIMIT %s)")
+        ctes.append(f"inside{number} AS{materialized} ({second})")
+        cte_params += [*starts_params, *restriction_params, cap]
+        cte_params += [*inside_params, *restriction_params]
         selects.append(
             f"SELECT {number}, 0, * FROM first{number} UNION ALL SELECT {number}, 1, * "
-            f"FROM ({second}) AS second{number} "
-            f"WHERE (SELECT count(*) FROM first{number}) < %s"
+            f"FROM (SELECT * FROM inside{number} ORDER BY {sort_key}, row_id LIMIT %s) "
+            f"AS second{number} WHERE (SELECT count(*) FROM first{number}) < %s"
         )
-        select_params += [*inside_params, *restriction_params, cap, cap]
+        select_params += [cap, cap]
     sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)} ORDER BY 1, 2, 3, 4"
     return sql, cte_params + select_params
 
@@ -159,11 +167,9 @@ def matching_titles(films, keys: list[str], *, cap: int, near: bool = False) -> 
     keys = [key for key in keys if key]
     if not keys:
         return []
-    # Django's cursor, which binds on the client: planned for its patterns each time. A
-    # prepared statement's generic plan cannot see the LIKE patterns and read every title
-    # (30-46 ms at a million synopses, docs/performance.md).
-    with connections[films.db].cursor() as cursor:
-        sql, params = _capped_parts(cursor.db, films, keys, cap)
+    connection = connections[films.db]
+    sql, params = _capped_parts(connection, films, keys, cap)
+    with search_cursor(connection, films) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     offset = NEAR if near else 0
