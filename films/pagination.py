@@ -1,11 +1,10 @@
 """Page sizes of the public lists and their paginator, read by the HTML pages and the JSON API."""
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from .caching import film_count
-from .models import Film
+from .models import FilmQuerySet
 
 # Films per page of /films/ and of /api/films/: the API pages like the list it mirrors.
 PAGE_SIZE = 12
@@ -23,6 +22,6 @@ class CataloguePaginator(Paginator):
     @cached_property
     def count(self) -> int:
         films = self.object_list
-        if isinstance(films, QuerySet) and films.model is Film and not films.query.has_filters():
+        if isinstance(films, FilmQuerySet) and films.is_every_film():
             return film_count()
         return super().count

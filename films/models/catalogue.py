@@ -50,10 +50,16 @@ class FilmQuerySet(models.QuerySet):
         """Return films with what a list page shows: franchise and synopsis languages."""
         return self.select_related("franchise").prefetch_related(listed_synopses())
 
+    def is_every_film(self) -> bool:
+        """True when no filter narrows these films: the cached count is theirs
+        (films/pagination.py), and a search over them needs no restriction and may be
+        prepared with a generic plan (films/search/prepared.py)."""
+        return not self.query.has_filters()
+
     def restriction_sql(self, column: str) -> tuple[str, list]:
         """For a statement written in SQL: `` AND column IN (these films' ids)`` and its
         parameters, or nothing when these are every film (films/search/)."""
-        if not self.query.has_filters():
+        if self.is_every_film():
             return "", []
         sql, params = self.order_by().values("pk").query.sql_with_params()
         return f" AND {column} IN ({sql})", list(params)

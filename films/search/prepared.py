@@ -53,6 +53,6 @@ def server_binding_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
 def search_cursor(connection: BaseDatabaseWrapper, films) -> CursorWrapper:
     """The cursor for a search statement over ``films`` on ``connection``: bound on the server
     (prepared, planned once) when it searches every film on PostgreSQL, else Django's."""
-    if connection.vendor == "postgresql" and not films.query.has_filters():
+    if connection.vendor == "postgresql" and films.is_every_film():
         return server_binding_cursor(connection)
     return connection.cursor()
