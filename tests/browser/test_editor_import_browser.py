@@ -156,6 +156,9 @@ def test_an_editor_imports_reviews_and_sees_history(
     page.goto(f"{live_server.url}/admin/films/importbatch/add/")
     page.set_input_files("#id_files", [tmp_path / "english.txt"])
     page.click("#import-upload-form input[type=submit]")
+    # The batch's page, so its task is queued: the worker, in batch mode, exits at once if it
+    # starts before the upload has been saved, and the import would never run.
+    page.wait_for_selector("#import-bar")
     worker(lambda: page.wait_for_selector("#import-summary", timeout=60_000))
     diff = page.text_content(".import-diff")
     assert page.text_content(".import-diff del") == "one more fight."
