@@ -1,5 +1,6 @@
 """The film list's filters, shared by the HTML list and the JSON API."""
 
+import copy
 from html import escape
 
 import django_filters
@@ -8,13 +9,52 @@ from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import RangeField
+from django_filters import fields as filter_fields
 
 from .caching import franchise_choices, franchise_name, language_counts
 from .languages.display import display_name
 from .models import Film, FilmKind, Franchise
 from .search.analysis import MAX_QUERY_LENGTH, clean_query
 from .search.queries import search_films
+
+# Every request builds a FilterSet and its form, and both deep-copy their class's filters and
+# fields: 0.5 ms of every list and search page went to copying what no request changes
+# (docs/performance.md). The filters and choice fields below copy what a request may set and
+# share the rest: choices are immutable pairs, replaced, never changed in place.
+
+
+class CopiedPerRequest:
+    """A filter whose per-FilterSet copy shares its immutable parts with the class's filter.
+
+    Its own: ``extra`` (``FilmFilter.__init__`` sets the language choices there), the field
+    built from it, and the ``method`` binding, which must call the copy's FilterSet.
+    """
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        memo[id(self)] = copied
+        copied.extra = dict(self.extra)
+        copied.__dict__.pop("_field", None)
+        if self.method is not None:
+            copied.method = self.method  # a FilterMethod bound to the copy (django-filter)
+        return copied
+
+
+class ChoiceField(filter_fields.ChoiceField):
+    """django-filter's choice field, copied per form without a deep copy of every choice."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)  # the widget, messages and validators
+        result.choices = self._choices.choices  # the same pairs, wrapped for the copy
+        return result
+
+
+class ChoiceFilter(CopiedPerRequest, django_filters.ChoiceFilter):
+    field_class = ChoiceField
+
+
+class ModelChoiceFilter(CopiedPerRequest, django_filters.ModelChoiceFilter):
+    pass
 
 
 class SearchField(forms.CharField):
@@ -24,7 +64,7 @@ class SearchField(forms.CharField):
         return clean_query(super().to_python(value))
 
 
-class SearchFilter(django_filters.CharFilter):
+class SearchFilter(CopiedPerRequest, django_filters.CharFilter):
     field_class = SearchField
 
 
@@ -76,7 +116,7 @@ class FranchiseSelect(PlainSelect):
 YEAR_RANGE = (1870, 2100)
 
 
-class YearRangeField(RangeField):
+class YearRangeField(filter_fields.RangeField):
     """``year_min``/``year_max`` as whole years within the catalogue's plausible range."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -86,7 +126,7 @@ class YearRangeField(RangeField):
         super().__init__(fields, *args, **kwargs)
 
 
-class YearRangeFilter(django_filters.RangeFilter):
+class YearRangeFilter(CopiedPerRequest, django_filters.RangeFilter):
     field_class = YearRangeField
 
 
@@ -101,13 +141,13 @@ class FilmFilter(django_filters.FilterSet):
         "franchise": None,  # FilmQuerySet.in_story_order()
     }
 
-    language = django_filters.ChoiceFilter(
+    language = ChoiceFilter(
         label=_("Language"),
         method="filter_language",
         empty_label=_("Any language"),
         widget=PlainSelect,
     )
-    franchise = django_filters.ModelChoiceFilter(
+    franchise = ModelChoiceFilter(
         label=_("Franchise"),
         queryset=Franchise.objects.order_by("name"),
         to_field_name="slug",
@@ -115,7 +155,7 @@ class FilmFilter(django_filters.FilterSet):
         widget=FranchiseSelect,
     )
     year = YearRangeFilter(label=_("Year"))
-    kind = django_filters.ChoiceFilter(
+    kind = ChoiceFilter(
         label=_("Kind"), choices=FilmKind.choices, empty_label=_("Any kind"), widget=PlainSelect
     )
     q = SearchFilter(
@@ -124,7 +164,7 @@ class FilmFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH * 1000,  # cut by SearchField, not refused
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    ordering = django_filters.ChoiceFilter(
+    ordering = ChoiceFilter(
         label=_("Order by"),
         method="filter_ordering",
         choices=[

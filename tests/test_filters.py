@@ -136,3 +136,30 @@ def test_form_classes_are_reused_per_interface_language_and_menu_and_forms_stay_
 
     assert "title" in Wider({}, queryset=Film.objects.public()).form.fields
     assert "title" not in filtered({}).form.fields
+
+
+def test_each_filterset_and_form_copies_what_a_request_may_change(catalogue, monkeypatch):
+    # The filters and choice fields are copied per request without deep copies
+    # (films/filters.py CopiedPerRequest): what one request sets or changes stays its own.
+    monkeypatch.setattr(FilmFilter, "_form_classes", {})
+    danish, english = filtered({"language": "da"}), filtered({"language": "en", "q": "karate"})
+    assert type(danish.form) is type(english.form)
+    # The language choices FilmFilter.__init__ sets are the FilterSet's, not the class's.
+    assert "choices" not in FilmFilter.base_filters["language"].extra
+    danish.filters["language"].extra["choices"].append(("xx", "Invented"))
+    assert ("xx", "Invented") not in english.filters["language"].extra["choices"]
+    # Each method filter calls its own FilterSet, with its own data.
+    assert [film.slug for film in danish.qs] == ["rocky", "rocky-iv"]
+    assert [film.slug for film in english.qs] == ["the-karate-kid"]
+    # Forms of one class: choices replaced on one form are not the other's.
+    danish.form.fields["ordering"].choices = [("year", "Year")]
+    assert [value for value, _ in english.form.fields["ordering"].choices] == [
+        "",
+        "title",
+        "year",
+        "-year",
+        "franchise",
+    ]
+    assert 'value="-year"' in str(english.form["ordering"])
+    assert 'value="-year"' not in str(danish.form["ordering"])
+    assert english.form.fields["ordering"].widget is not danish.form.fields["ordering"].widget
