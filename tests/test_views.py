@@ -1,9 +1,13 @@
 import re
 
 import pytest
+from django.core.paginator import Paginator
+from django.template import Context
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
-from films.templatetags.films_tags import synopsis_blocks
+from films.templatetags.films_tags import pagination, synopsis_blocks
 from films.views import FranchiseDetailView
 
 from .factories import FilmFactory, FilmTitleFactory, FranchiseFactory, SynopsisFactory
@@ -101,6 +105,41 @@ def test_pagination_keeps_every_filter(client, db):
     page_two = client.get(LIST + next_link)
     assert page_two.status_code == 200
     assert len(page_two.context["films"]) == 12
+
+
+@pytest.mark.parametrize(
+    ("query", "page", "language", "expected"),
+    [
+        # The page replaced where it stood, or added last; every other parameter kept.
+        (
+            "q=round&page=2&tag=a&tag=b",
+            2,
+            "en",
+            '<a rel="prev" href="?q=round&amp;page=1&amp;tag=a&amp;tag=b">← Previous</a>\n'
+            '  <span class="page-status" aria-current="page">Page 2 of 3</span>\n'
+            '  <a rel="next" href="?q=round&amp;page=3&amp;tag=a&amp;tag=b">Next →</a>',
+        ),
+        (
+            "q=%26%22%3C&language=da",
+            1,
+            "da",
+            '<span class="page-status" aria-current="page">Side 1 af 3</span>\n'
+            '  <a rel="next" href="?q=%26%22%3C&amp;language=da&amp;page=2">Næste →</a>',
+        ),
+        ("page=3&page=1", 3, "th", '<a rel="prev" href="?page=2">← ก่อนหน้า</a>'),
+    ],
+)
+def test_page_links_keep_the_query_and_speak_the_visitors_language(query, page, language, expected):
+    request = RequestFactory().get(f"/films/?{query}")
+    with translation.override(language):
+        html = pagination(Context({"request": request}), Paginator(range(30), 12).page(page))
+    assert html.startswith('<nav class="pagination" aria-label=') and html.endswith("</nav>")
+    assert expected in html
+
+
+def test_a_lone_page_has_no_page_links():
+    request = RequestFactory().get("/films/?page=1")
+    assert pagination(Context({"request": request}), Paginator(range(12), 12).page(1)) == ""
 
 
 @pytest.mark.parametrize(
