@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "catalogue.middleware.DatabaseUnavailableMiddleware",
     # Before anything that reads: decides whether this request may read from a replica.
     "catalogue.routers.ReplicaReadsMiddleware",
+    # A page this process has sent to visitors, sent again before the rest of the stack runs.
+    "films.pagecache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -81,6 +81,64 @@ def page_cache_bypassed(request: HttpRequest) -> bool:
     return bool(settings.PAGE_CACHE_BYPASS and request.headers.get(BYPASS_HEADER))
 
 
+class CachedPageMiddleware:
+    """Serve a visitor's page this process has sent before, ahead of the middleware and URL
+    resolution that only rendering it needs.
+
+    A cached page still ran sessions, locale, CSRF, authentication, messages, clickjacking,
+    django-axes, the URL resolver and :func:`conditional_page` before its cached copy was read:
+    at 1M on gunicorn that held cached pages at 0.6-0.8× ``/healthz`` (docs/performance.md).
+    This layer keeps, in this process's memory only (``local_pages``), each page as the
+    middleware inside it sent it, under the host, full path and the headers pages vary on,
+    with the generation it was rendered for, and sends it again while that is the
+    generation :func:`conditional_page` would use; a page is kept only when
+    :func:`conditional_page` found it shareable and nothing set a cookie. Editors (a session
+    or CSRF cookie), the benchmark's bypass and anything but GET pass through. The middleware
+    outside it (security headers, CSP, the access log) runs on every response.
+    """
+
+    # Request headers a kept page is keyed by: those public pages vary on (the API's format,
+    # the detail page's synopsis order).
+    KEYED_HEADERS = ("Accept-Language", "Accept")
+    VARIES_ON = frozenset({"", "cookie", *(header.lower() for header in KEYED_HEADERS)})
+    _KEYED_META = tuple(f"HTTP_{header.upper().replace('-', '_')}" for header in KEYED_HEADERS)
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method != "GET"
+            or not settings.PAGE_CACHE_SECONDS
+            or not page_is_shareable(request)
+            or page_cache_bypassed(request)
+        ):
+            return self.get_response(request)
+        sent = "\n".join(
+            [
+                request.get_host(),
+                request.get_full_path(),
+                *(request.META.get(name, "") for name in self._KEYED_META),
+            ]
+        )
+        key = f"{PAGE_CACHE_PREFIX}:sent:{hashlib.sha256(sent.encode()).hexdigest()[:32]}"
+        # Only a URL kept before reads the generation: the API schema, robots.txt or a login
+        # page pass through without a query, as they did before this layer.
+        kept = local_pages.get(key)
+        if kept is not None:
+            generation, response = kept
+            if generation == catalogue_generation(max_age=settings.PAGE_GENERATION_SECONDS).value:
+                return get_conditional_response(request, etag=response["ETag"], response=response)
+        response = self.get_response(request)
+        generation = getattr(response, "shareable_page", None)
+        varies_on = {name.strip().lower() for name in response.get("Vary", "").split(",")}
+        # Kept only if it varies on nothing but the headers in the key (and the cookies that
+        # make a request an editor's, which never reach this far).
+        if generation is not None and not response.cookies and varies_on <= self.VARIES_ON:
+            local_pages.set(key, (generation, response), settings.PAGE_CACHE_SECONDS)
+        return response
+
+
 def page_etag(request: HttpRequest, generation: Generation, varies_on: tuple[str, ...]) -> str:
     """Hash the generation, the host and URL, the active language and the varied-on headers."""
     parts = [
@@ -143,6 +201,10 @@ def conditional_page(*, varies_on: tuple[str, ...] = ()) -> Callable:
                 response.headers.setdefault(name, value)
             patch_cache_control(response, no_cache=True)
             patch_vary_headers(response, ("Cookie", *varies_on))
+            # The same page for every visitor sending this URL, host and Accept-Language, of
+            # this generation: CachedPageMiddleware may keep it as sent.
+            if response.status_code == 200 and not bypass:
+                response.shareable_page = generation.value
             return response
 
         return wrapped

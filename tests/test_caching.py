@@ -5,11 +5,18 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.core.handlers.base import BaseHandler
 from django.db.models import F
 from django.urls import reverse
 
-from films.caching import catalogue_generation, franchise_choices, language_counts
+from films.caching import (
+    bump_generation,
+    catalogue_generation,
+    franchise_choices,
+    language_counts,
+)
 from films.models import CatalogueGeneration, Film, Synopsis
+from films.pagecache import local_pages
 from tests.factories import (
     FilmFactory,
     FilmKnowledgeFactory,
@@ -194,6 +201,7 @@ def test_a_bypassed_page_is_a_visitors_page_rendered_afresh(client, catalogue, s
     assert not [q for q in queries.captured_queries if "cataloguegeneration" in q["sql"]]
     # Not stored either: after it, a visitor's page is rendered.
     cache.clear()
+    local_pages.clear()  # the copy CachedPageMiddleware kept of the visitor's page
     client.get(url, headers={"X-Page-Cache-Bypass": "1"})
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -293,3 +301,40 @@ def test_the_count_of_every_film_is_cached_until_the_films_change(client, settin
     with CaptureQueriesContext(connection) as queries:
         client.get(url, {"year_min": 1900}, headers={"X-Page-Cache-Bypass": "1"})
     assert [q for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+@pytest.mark.parametrize("url", ["/en/films/?q=rocky", "/en/films/rocky-iv/", "/api/films/"])
+def test_a_page_sent_before_is_sent_again_without_resolving_its_url(
+    client, catalogue, settings, monkeypatch, url
+):
+    # films/pagecache.py CachedPageMiddleware: ahead of sessions, locale, auth and the URLs.
+    settings.PAGE_GENERATION_SECONDS = 60
+    resolved = []
+    resolve_request = BaseHandler.resolve_request
+
+    def counted(handler, request):
+        resolved.append(request.path)
+        return resolve_request(handler, request)
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", counted)
+    first = client.get(url)
+    again = client.get(url)
+    assert len(resolved) == 1
+    assert again.content == first.content
+    assert dict(again.headers) == dict(first.headers)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert len(resolved) == 1
+    # A change to the catalogue: the page is rendered again, and shows it.
+    Film.objects.filter(slug="rocky-iv").update(title="Rocky IV: Renamed")
+    bump_generation()
+    changed = client.get(url)
+    assert len(resolved) == 2 and changed["ETag"] != first["ETag"]
+
+
+@pytest.mark.urls("tests.fault_urls")
+def test_pages_that_vary_on_another_header_or_set_a_cookie_are_not_sent_again(client, db):
+    assert client.get("/faults/by-user-agent/", headers={"user-agent": "a"}).content == b"agent=a"
+    assert client.get("/faults/by-user-agent/", headers={"user-agent": "b"}).content == b"agent=b"
+    first = client.get("/faults/with-cookie/").content
+    client.cookies.clear()
+    assert client.get("/faults/with-cookie/").content != first
