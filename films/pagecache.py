@@ -13,6 +13,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -127,7 +128,13 @@ class CachedPageMiddleware:
         kept = local_pages.get(key)
         if kept is not None:
             generation, response = kept
-            if generation == catalogue_generation(max_age=settings.PAGE_GENERATION_SECONDS).value:
+            try:
+                current = catalogue_generation(max_age=settings.PAGE_GENERATION_SECONDS).value
+            except (OperationalError, InterfaceError):
+                # The database is down: the view meets the outage too, and the stack answers
+                # it with a 503 (catalogue/middleware.py DatabaseUnavailableMiddleware).
+                current = None
+            if generation == current:
                 return get_conditional_response(request, etag=response["ETag"], response=response)
         response = self.get_response(request)
         generation = getattr(response, "shareable_page", None)

@@ -53,6 +53,10 @@ def test_outage_gives_503_and_service_resumes_by_itself(postgres, tmp_path):
         assert get(base_url + path, headers)[0] == 302  # to the login page
         before = {page: get(base_url + page)[0] for page in PUBLIC_PAGES}
         assert all(status < 500 for status in before.values()), before
+        # Again, so that each worker keeps its copy of the pages (films/pagecache.py
+        # CachedPageMiddleware): an outage must reach those as well.
+        for _ in range(3):
+            assert {page: get(base_url + page)[0] for page in PUBLIC_PAGES} == before
 
         postgres.stop()
 
@@ -69,7 +73,8 @@ def test_outage_gives_503_and_service_resumes_by_itself(postgres, tmp_path):
             # Pages that read the database say 503, even the 404 of an unknown film;
             # a plain redirect ("/" → "/films/") needs no database and still answers.
             expected = status_before if status_before in (301, 302) else 503
-            assert get(base_url + page)[0] == expected, (page, status_before)
+            for _ in range(2):  # both workers
+                assert get(base_url + page)[0] == expected, (page, status_before)
         # One line per 503 in the log, with the reason and no traceback.
         log = log_path.read_text()
         lines = [line for line in log.splitlines() if "status=503" in line]
