@@ -208,8 +208,8 @@ def conditional_page(*, varies_on: tuple[str, ...] = ()) -> Callable:
                 response.headers.setdefault(name, value)
             patch_cache_control(response, no_cache=True)
             patch_vary_headers(response, ("Cookie", *varies_on))
-            # The same page for every visitor sending this URL, host and Accept-Language, of
-            # this generation: CachedPageMiddleware may keep it as sent.
+            # The same page for every visitor sending this URL and host (and the headers it
+            # varies on), of this generation: CachedPageMiddleware may keep it as sent.
             if response.status_code == 200 and not bypass:
                 response.shareable_page = generation.value
             return response
