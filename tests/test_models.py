@@ -201,6 +201,22 @@ def test_with_language_counts_only_published_synopses():
     assert not Film.objects.with_language("th").exists()
 
 
+def test_languages_by_film_counts_each_language_once_and_only_published_synopses():
+    film = factories.FilmFactory()
+    factories.SynopsisFactory(film=film, language="da")
+    factories.SynopsisFactory(film=film, language="da")
+    factories.SynopsisFactory(film=film, language="th")
+    other = factories.SynopsisFactory(language="es").film
+    factories.ReviewEntryFactory(language="fr")  # no film yet
+    without = factories.FilmFactory()
+    asked = [film.pk, other.pk, without.pk]
+    assert Synopsis.objects.published().languages_by_film(asked) == {
+        film.pk: {"da", "th"},
+        other.pk: {"es"},
+    }
+    assert Synopsis.objects.published().languages_by_film([other.pk]) == {other.pk: {"es"}}
+
+
 def test_in_franchise_and_in_story_order():
     rocky, creed = (
         factories.FranchiseFactory(name="Rocky"),

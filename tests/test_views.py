@@ -243,10 +243,32 @@ def test_franchise_pages(client, catalogue):
     response = client.get(reverse("films:franchise-detail", kwargs={"slug": "rocky"}))
     assert [film.slug for film in response.context["films"]][:2] == ["rocky", "rocky-ii"]
     assert [tag for tag, _ in response.context["languages"]] == ["da", "en", "es", "th"]
-    grid = dict(response.context["grid"])
+    grid = {row.film: row.cells for row in response.context["grid"]}
     assert grid[catalogue["rocky"]] == [True, False, False, False]
     assert grid[catalogue["rocky-balboa"]] == [False, False, True, True]
     assert 'class="missing"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "available", "missing"),
+    [("en", "available", "missing"), ("da", "findes", "mangler"), ("th", "มี", "ไม่มี")],
+)
+def test_franchise_grid_cells_speak_the_visitor_language(
+    client, catalogue, language, available, missing
+):
+    with translation.override(language):
+        url = reverse("films:franchise-detail", kwargs={"slug": "rocky"})
+    html = client.get(url).content.decode()
+    cell = r'<td class="(present|missing)">.*?visually-hidden">([^<]*)</span></td>'
+    cells = re.findall(cell, html)
+    # Rocky's seven films in four languages, each cell labelled for a screen reader.
+    assert len(cells) == 7 * 4
+    assert {label for kind, label in cells if kind == "present"} == {available}
+    assert {label for kind, label in cells if kind == "missing"} == {missing}
+    with translation.override(language):
+        first = catalogue["rocky"].get_absolute_url()
+    # Each film linked in the story order and in its row of the grid, in the page's language.
+    assert re.findall(r'<a href="([^"]+)">', html).count(first) == 2
 
 
 def test_language_page(client, catalogue):

@@ -60,6 +60,19 @@ class SynopsisQuerySet(models.QuerySet):
     def published(self) -> "SynopsisQuerySet":
         return self.filter(film__isnull=False)
 
+    def languages_by_film(self, film_ids: list[int]) -> dict[int, set[str]]:
+        """The languages of these synopses for each of ``film_ids`` that has any.
+
+        (film, language) pairs from the covering index, no model instances: a franchise page's
+        fifty films have a thousand synopses, and loading them as objects was most of its
+        time.
+        """
+        pairs = self.filter(film_id__in=film_ids).order_by().values_list("film_id", "language")
+        found: dict[int, set[str]] = {}
+        for film_id, language in pairs.distinct():
+            found.setdefault(film_id, set()).add(language)
+        return found
+
 
 class Synopsis(models.Model):
     film = models.ForeignKey(
@@ -208,6 +221,13 @@ class Synopsis(models.Model):
     @property
     def language_name(self) -> str:
         return native_name(self.language)
+
+    @property
+    def anchor(self) -> str:
+        """The id of this synopsis's section on its film's page ("synopsis-42"): a string,
+        which a template writes as it is; an integer goes through number formatting, four
+        times per synopsis."""
+        return f"synopsis-{self.pk}"
 
     @property
     def source_lines(self) -> str:
