@@ -21,7 +21,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer
 
 from .filters import YEAR_RANGE, FilmFilter
-from .models import Film, FilmTitle, Synopsis
+from .models import Film, FilmTitle, Synopsis, attach_synopsis_languages
 from .pagecache import conditional_page
 from .pagination import PAGE_SIZE, CataloguePaginator
 
@@ -133,7 +133,7 @@ class FilmListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_languages(self, film) -> list[str]:
-        return sorted({synopsis.language for synopsis in film.listed_synopses})
+        return film.synopsis_languages
 
     def get_url(self, film) -> str:
         return self.context["request"].build_absolute_uri(film.get_absolute_url())
@@ -310,6 +310,11 @@ class FilmListAPIView(generics.ListAPIView):
 
     def get_queryset(self):
         return Film.objects.public()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        attach_synopsis_languages(page)
+        return page
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext
 
 from .caching import CACHE_SECONDS, catalogue_generation
 from .languages.display import display_name
-from .models import Film
+from .models import Film, attach_synopsis_languages
 
 CARD_PREFIX = "films:card:v1"
 CARD_TEMPLATE = "includes/film_card_summary.html"
@@ -100,7 +100,8 @@ def attach_cards(cards: list) -> None:
     missing = [card.pk for card in cards if keys[card.pk] not in found]
     rendered = {}
     if missing:
-        films = Film.objects.public().filter(pk__in=missing)
+        films = list(Film.objects.public().filter(pk__in=missing))
+        attach_synopsis_languages(films)
         rendered = {
             keys[film.pk]: render_to_string(CARD_TEMPLATE, {"film": film}) for film in films
         }

@@ -15,6 +15,7 @@ from .catalogue import (
     KnowledgeKind,
     OutsideWork,
     TitleKind,
+    attach_synopsis_languages,
 )
 from .imports import ImportBatch, ImportFile, ImportStatus
 from .synopses import (
@@ -47,4 +48,5 @@ __all__ = [
     "SynopsisQuerySet",
     "SynopsisSearchVector",
     "TitleKind",
+    "attach_synopsis_languages",
 ]

@@ -79,11 +79,9 @@ _NOTHING = re.compile(r"^[\W_]*$")
 
 @register.filter
 def synopsis_languages(film) -> list[tuple[str, str]]:
-    """Return (tag, display name) for each language the film has a published synopsis in."""
-    synopses = getattr(film, "listed_synopses", None)
-    if synopses is None:
-        synopses = getattr(film, "public_synopses", [])
-    return [(tag, display_name(tag)) for tag in sorted({s.language for s in synopses})]
+    """Return (tag, display name) for each language the film has a published synopsis in
+    (``synopsis_languages``: films/models/catalogue.py ``attach_synopsis_languages``)."""
+    return [(tag, display_name(tag)) for tag in film.synopsis_languages]
 
 
 register.filter("film_list_items", film_list_items)
