@@ -17,7 +17,7 @@ from .filters import FilmFilter
 from .fragments import FilmCard, attach_cards
 from .languages import preferred_order
 from .languages.display import display_name
-from .models import Film, Franchise, Synopsis, TitleKind
+from .models import Film, Franchise, TitleKind, attach_synopsis_languages
 from .pagecache import conditional_page
 from .pagination import FRANCHISE_PAGE_SIZE, PAGE_SIZE, CataloguePaginator
 from .search.queries import SearchResults
@@ -142,8 +142,8 @@ class FranchiseDetailView(SingleObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         films = list(context["object_list"])
-        by_film = Synopsis.objects.published().languages_by_film([film.pk for film in films])
-        languages = sorted(set().union(*by_film.values()))
+        attach_synopsis_languages(films)
+        languages = sorted({tag for film in films for tag in film.synopsis_languages})
         context["films"] = films
         context["languages"] = [(tag, display_name(tag)) for tag in languages]
         # Each film's URL once, for its line in the story order and its row of the grid:
@@ -152,7 +152,7 @@ class FranchiseDetailView(SingleObjectMixin, ListView):
             GridRow(
                 film,
                 film.get_absolute_url(),
-                [tag in by_film.get(film.pk, ()) for tag in languages],
+                [tag in film.synopsis_languages for tag in languages],
             )
             for film in films
         ]
