@@ -361,6 +361,20 @@ def test_postgres_a_sample_with_enough_matches_is_ranked_whole_and_says_it_is_ca
     assert capped
 
 
+def test_each_search_sample_is_at_most_the_cap_over_enough_times_the_one_before():
+    # A sample that follows one holding fewer than enough matches then holds about the cap
+    # at most: a wider step ranked twice the candidates a query needed (docs/search.md).
+    from films.search.analysis import CANDIDATE_CAP
+    from films.search.pgtext import SEARCH_SAMPLES, sample_enough
+
+    widening = CANDIDATE_CAP // sample_enough(CANDIDATE_CAP)
+    assert list(SEARCH_SAMPLES) == sorted(SEARCH_SAMPLES, reverse=True)
+    assert all(
+        larger // smaller <= widening
+        for larger, smaller in zip(SEARCH_SAMPLES, SEARCH_SAMPLES[1:], strict=False)
+    )
+
+
 @pytest.mark.postgres
 def test_postgres_each_search_sample_has_its_index_and_vectors_stay_in_the_row(db):
     from films.search.pgtext import SEARCH_SAMPLES

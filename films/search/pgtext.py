@@ -62,19 +62,23 @@ def combined_tsquery(query: ParsedQuery, configs: list[str]) -> CombinedTsQuery:
     return CombinedTsQuery(tuple((config, _websearch_text(query, config)) for config in configs))
 
 
-# Sampled GIN indexes (films/migrations/0010_synopsis_search_samples.py): 1 in 512, 64 and
-# 8 synopses, by a hash of the id. A query looks for its candidates in the smallest sample
-# first and widens only while a sample holds fewer than enough of them to rank.
-SEARCH_SAMPLES = (512, 64, 8)
+# Sampled GIN indexes (films/migrations/0010_synopsis_search_samples.py and
+# 0012_search_sample_ladder_of_four.py): 1 in 2048, 512, 128, 32 and 8 synopses, by a hash of
+# the id. A query looks for its candidates in the smallest sample first and widens only while
+# a sample holds fewer than enough of them to rank.
+SEARCH_SAMPLES = (2048, 512, 128, 32, 8)
 
 
 def sample_enough(cap: int) -> int:
     """Matches a sample must hold to be the one ranked: a quarter of the cap (125 of 500).
 
-    The next sample is eight times larger: it would hold about 1,000 matches, each read into
-    a bitmap before the first was ranked, only to keep the first 500 (6 ms of a 10 ms query
-    for two words in 2,800 of a million synopses). A uniform sample of at least 125 ranks as
-    well as the first 500 the full index happens to return.
+    A uniform sample of at least 125 ranks as well as the first 500 the full index happens
+    to return. Each sample is four times the one before it, the cap over this quarter: one
+    that follows a sample short of enough holds about the cap at most. Eight times apart,
+    a word just short of enough in one sample read and ranked 500 candidates from the next
+    where about 250 would do (two common words at a million synopses: 2.0 ms of text hits
+    against 1.0, docs/performance.md); each bitmap is built whole before its first match is
+    ranked.
     """
     return max(2, cap // 4)
 
@@ -114,7 +118,7 @@ def first_matches(films, tsquery: CombinedTsQuery, *, language: str | None, cap:
     (len(SEARCH_SAMPLES): all synopses).
 
     A word in 44,000 of a million synopses built a bitmap of all 44,000 before the first
-    candidate was read (13 ms). Each sample holds 1/512, 1/64 or 1/8 of them: a step reads
+    candidate was read (13 ms). Each sample holds 1/2048 to 1/8 of them: a step reads
     the next sample only while every smaller one held fewer than :func:`sample_enough`
     matches, and the first sample with enough is the one ranked; rarer words end in the full
     index with every match. One statement: PostgreSQL evaluates each step's count once and
