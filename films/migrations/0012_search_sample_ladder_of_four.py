@@ -17,29 +17,24 @@ ADDED = (2048, 128, 32)
 REMOVED = (64,)
 
 
-def _create(schema_editor, size: int) -> None:
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS synopsis_search_sample_{size} ON films_synopsis "
-        f"USING gin (search_vector) WHERE (hashint8(id) & {size - 1}) = 0"
-    )
+def _swap(schema_editor, *, create: tuple[int, ...], drop: tuple[int, ...]) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for size in create:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS synopsis_search_sample_{size} ON films_synopsis "
+            f"USING gin (search_vector) WHERE (hashint8(id) & {size - 1}) = 0"
+        )
+    for size in drop:
+        schema_editor.execute(f"DROP INDEX IF EXISTS synopsis_search_sample_{size}")
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for size in ADDED:
-        _create(schema_editor, size)
-    for size in REMOVED:
-        schema_editor.execute(f"DROP INDEX IF EXISTS synopsis_search_sample_{size}")
+    _swap(schema_editor, create=ADDED, drop=REMOVED)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for size in REMOVED:
-        _create(schema_editor, size)
-    for size in ADDED:
-        schema_editor.execute(f"DROP INDEX IF EXISTS synopsis_search_sample_{size}")
+    _swap(schema_editor, create=REMOVED, drop=ADDED)
 
 
 class Migration(migrations.Migration):
