@@ -58,11 +58,18 @@ except ImportError:
     gc.freeze()
 else:
     prepare_worker_heap()
+# What a worker does after sending each response, in the versions that do something then.
+try:
+    from catalogue.warmup import collect_between_requests
+except ImportError:
+    def collect_between_requests():
+        pass
 print("ready", flush=True)
 for line in sys.stdin:
     started = time.perf_counter()
     response = client.get(line.strip())
     print(json.dumps([response.status_code, (time.perf_counter() - started) * 1000]), flush=True)
+    collect_between_requests()
 """
 
 

@@ -35,6 +35,14 @@ def when_ready(server) -> None:
     prepare_worker_heap()
 
 
+def post_request(worker, req, environ, resp) -> None:
+    # The response is written by now: the garbage collector runs here rather than inside a
+    # later request (catalogue/warmup.py).
+    from catalogue.warmup import collect_between_requests
+
+    collect_between_requests()
+
+
 def worker_exit(server, worker) -> None:
     """End a worker that is done at once, without tearing down the heap it shares.
 
