@@ -104,10 +104,12 @@ def search_lines(result: dict) -> list[str]:
     out += table(headers, rows)
     if search.get("healthz_during_p50_ms"):
         out.append(
-            f"/healthz p50 sampled after each query of the mix: "
-            f"{fmt(search['healthz_during_p50_ms'], ' ms')} (at the start: "
-            f"{fmt(result['baseline'].get('p50_ms'), ' ms')}); the mix's p95 is "
-            f"{fmt(search['p95_to_healthz_during_p50'])}× that"
+            "/healthz p50 over the run, the unit of ×hz: "
+            f"{fmt(search.get('healthz_run_p50_ms'), ' ms')}; at the start "
+            f"{fmt(search.get('healthz_start_p50_ms'), ' ms')}, after each query "
+            f"of the mix {fmt(search['healthz_during_p50_ms'], ' ms')}: the mix's p95 is "
+            f"{fmt(search.get('p95_to_healthz_start_p50'))}× and "
+            f"{fmt(search['p95_to_healthz_during_p50'])}× those"
         )
     if peer.get("available"):
         out.append(
